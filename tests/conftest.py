@@ -1,0 +1,62 @@
+"""Shared fixtures: one tiny random-weight checkpoint per test session, eval data paths."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TQDM_DISABLE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EVAL_DATA = SHARED / "eval-data"
+
+
+@pytest.fixture(scope="session")
+def eval_data() -> Path:
+    """``../shared/eval-data`` beside the checkout; tests that need it skip without it."""
+    if not EVAL_DATA.is_dir():
+        pytest.skip("../shared/eval-data is not beside this checkout")
+    return EVAL_DATA
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir() -> Path:
+    """A tiny random-weight checkpoint (~1.1 GB: S3Gen is full size), written once per session.
+
+    ``TTSGEN_TEST_MODEL_DIR`` reuses an existing one (for quick local runs). The folder lives
+    outside pytest's basetemp, which keeps the last three runs, and is deleted at the end.
+    """
+    given = os.environ.get("TTSGEN_TEST_MODEL_DIR")
+    if given:
+        yield Path(given)
+        return
+    from tts_cli.testing.checkpoint import write_checkpoint
+
+    folder = Path(tempfile.mkdtemp(prefix="ttsgen-tiny-"))
+    try:
+        write_checkpoint(folder / "model", size="tiny", seed=0)
+        yield folder / "model"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir):
+    """The tiny checkpoint loaded on CPU through the product's own loader."""
+    from tts_cli.engine.adapter import ModelSpec, load_model
+
+    return load_model(ModelSpec(model_dir=tiny_model_dir, device="cpu", dtype="float32"))
+
+
+@pytest.fixture(scope="session")
+def reference_voice(tmp_path_factory) -> Path:
+    """A synthetic 3 s reference voice clip (24 kHz WAV)."""
+    from tts_cli.testing.checkpoint import write_reference_wav
+
+    return write_reference_wav(tmp_path_factory.mktemp("voice") / "voice.wav", seconds=3.0, seed=7)

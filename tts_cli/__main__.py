@@ -1,0 +1,3 @@
+from tts_cli.cli import main
+
+main()

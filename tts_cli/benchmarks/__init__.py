@@ -1,0 +1,1 @@
+"""Benchmark scripts whose figures go into issue notes."""
