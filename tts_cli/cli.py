@@ -59,7 +59,7 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
 @app.command()
 def run(
     input: Annotated[
-        str, typer.Argument(help="Book to read: .txt, .md or .epub file, or - for stdin.", show_default=False)
+        str, typer.Argument(help="Book to read: .txt, .md or .epub file, or - for stdin.", show_default=False, metavar="INPUT")
     ],
     *,
     output: Annotated[
@@ -98,6 +98,7 @@ def run(
     pause_chapter_ms: Annotated[float | None, typer.Option(help="Pause between chapters, ms [default: 2000].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
     loudness: Annotated[float | None, typer.Option(help="Integrated loudness target, LUFS [default: -20, within ACX's audiobook range].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
     no_normalize: Annotated[bool, typer.Option("--no-normalize", help="Keep the synthesised level (the -3 dBFS peak limit still applies).", rich_help_panel=OUTPUT_PANEL)] = False,
+    no_trim: Annotated[bool, typer.Option("--no-trim", help="Keep each chunk's leading and trailing silence as synthesised.", rich_help_panel=OUTPUT_PANEL)] = False,
     sample_format: Annotated[str | None, typer.Option(help="WAV/FLAC samples: pcm16, pcm24 or float32 (WAV only) [default: pcm16].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
     title: Annotated[str | None, typer.Option(help="Title tag [default: the book's own title, if it has one].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
     author: Annotated[str | None, typer.Option(help="Author tag [default: the book's own author, if it has one].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
@@ -125,7 +126,7 @@ def run(
                 crossfade_ms=crossfade_ms, pause_chunk_ms=pause_chunk_ms,
                 pause_paragraph_ms=pause_paragraph_ms, pause_chapter_ms=pause_chapter_ms,
                 loudness_lufs=loudness, sample_format=sample_format, title=title, author=author,
-                cover=cover, subtitles=subtitles,
+                cover=cover, subtitles=subtitles, trim=False if no_trim else None,
             ).items()
             if v is not None
         },

@@ -69,6 +69,11 @@ class Summary:
         return d
 
 
+def _finite(value: float) -> float | None:
+    # silence measures -inf LUFS, which JSON cannot carry
+    return round(value, 2) if value is not None and value > float("-inf") else None
+
+
 class ChunkCountMismatch(TtsgenError):
     """The engine returned a different set of chunks than it was given (a bug, never silent)."""
 
@@ -126,7 +131,7 @@ def synthesize_book(
         language=plan.language,
         speech_seconds=speech_samples / sample_rate,
         tokens=tokens,
-        loudness_lufs=getattr(result, "loudness_lufs", None),
-        peak_dbfs=getattr(result, "peak_dbfs", None),
+        loudness_lufs=_finite(result.integrated_lufs),
+        peak_dbfs=_finite(result.peak_dbfs),
         stages=dict(engine.stage_seconds),
     )

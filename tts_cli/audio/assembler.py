@@ -144,6 +144,16 @@ class Assembler:
         self._closed = False
         self.result: AssemblyResult | None = None  # set by close()
 
+    @property
+    def samples_written(self) -> int:
+        """Samples already on disk in the intermediate file."""
+        return self._written
+
+    @property
+    def samples_so_far(self) -> int:
+        """Length of the book so far, including the tail held back for the next crossfade."""
+        return self._written + self._held.size
+
     def _ms(self, ms: float) -> int:
         return int(round(ms * self.sample_rate_hz / 1000))
 

@@ -77,7 +77,7 @@ def open_sink(
 
 
 def to_pcm_bytes(block: np.ndarray, sample_format: str) -> bytes:
-    """Little-endian PCM bytes of a float block in [-1, 1]."""
+    """Little-endian PCM bytes of a float block in [-1, 1] (symmetric scaling, round to nearest)."""
     if sample_format == "float32":
         return block.astype("<f4").tobytes()
     if sample_format == "pcm16":

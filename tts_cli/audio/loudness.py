@@ -24,7 +24,7 @@ RELATIVE_GATE_LU = -10.0  # BS.1770-4 relative gate, below the absolutely gated 
 BLOCK_S = 0.400  # gating block length
 HOPS_PER_BLOCK = 4  # 75 % overlap: a block is four 100 ms hops
 LIMITER_BLOCK_MS = 5.0  # limiter gain is decided per 5 ms block, ramped linearly across it
-LIMITER_RELEASE_DB_PER_S = 10.0  # how fast the limiter gain recovers after a peak
+LIMITER_RELEASE_DB_PER_S = 60.0  # limiter gain recovers at most this fast after a peak (0.3 dB per block)
 
 
 def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:

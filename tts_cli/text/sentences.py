@@ -52,7 +52,7 @@ _TERMINALS_NO_SPACE = "。！？｡"  # CJK full stops end a sentence with no sp
 _CLOSERS = "\"'”’»)]」』）›〉》"
 _OPENERS = "\"'“‘«¿¡「『‹〈《—–-"
 _ENUMERATOR = re.compile(r"\d{1,3}|[ivxlcIVXLC]{1,4}|\w")
-_GLUED = re.compile(r"(?<=[^\W\d_][^\W\d_])([.!?])(?=[^\W\d_][^\W\d_]+(?=[\s,;:!?]|\.(?!\w)|$))")
+_GLUED = re.compile(r"(?<=[^\W_][^\W_])([.!?])(?=[^\W\d_][^\W\d_]+(?=[\s,;:!?]|\.(?!\w)|$))")
 _WS = re.compile(r"\s+")
 _CANDIDATE = re.compile(
     "[" + re.escape(_TERMINALS + _TERMINALS_NO_SPACE) + "]+[" + re.escape(_CLOSERS) + "]*"
@@ -88,8 +88,8 @@ def _align(text: str, pieces: Sequence[str]) -> list[int]:
 def _unglue(text: str) -> str:
     """Put a space after a sentence end glued to a capitalised word: "well.Then" -> "well. Then".
 
-    Only between two words of at least two letters each, the first in lower
-    case, and not inside a URL, e-mail address or file name (the next word
+    Only between two words of at least two letters (the first may end in
+    digits: "bought 1,000.That"), the first in lower case, and not inside a URL, e-mail address or file name (the next word
     must not be followed by another dot and a letter). Lengths never shrink,
     so offsets found in the copy are mapped back by ``_align``.
     """
@@ -99,7 +99,8 @@ def _unglue(text: str) -> str:
         word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
         word = text[word_start:start]
         nxt = text[m.end() : m.end() + 1]
-        if not nxt.isupper() or not word[-1:].islower() or any(c in word for c in "/@:._"):
+        last = word[-1:]
+        if not nxt.isupper() or not (last.islower() or last.isdigit()) or any(c in word for c in "/@:._"):
             return m.group(1)
         return m.group(1) + " "
 
@@ -206,19 +207,31 @@ def plausible_boundary(text: str, end: int) -> bool:
     return not _ENUMERATOR.fullmatch(word)
 
 
-def _candidates(text: str) -> set[int]:
-    """Every place a library could end a sentence: terminal punctuation (and closers) then space."""
+def _candidates(text: str) -> set[int] | None:
+    """Every place a library could end a sentence: terminal punctuation (and closers) then space.
+
+    ``None`` when some terminal punctuation is glued to what follows ("3.5",
+    "e.g.", "end.[1]"): there rule-based libraries make their own decisions.
+    """
     out = []
     n = len(text)
     for m in _CANDIDATE.finditer(text):
         end = m.end()
-        if end < n and (text[end].isspace() or any(c in _TERMINALS_NO_SPACE for c in m.group())):
+        if end >= n:
+            continue
+        if text[end].isspace() or any(c in _TERMINALS_NO_SPACE for c in m.group()):
             out.append(end)
+        else:
+            return None
     return _tight(text, out)
 
 
-def sentence_ends(text: str, lang: str) -> list[int]:
-    """Offsets in ``text`` where sentences end, in order (the end of the text not included)."""
+def sentence_ends(text: str, lang: str, *, shortcut: bool = True) -> list[int]:
+    """Offsets in ``text`` where sentences end, in order (the end of the text not included).
+
+    ``shortcut=False`` always runs the primary library (for measuring that the
+    shortcut below changes nothing).
+    """
     if not text.strip():
         return []
     primary, supplement = SEGMENTERS.get(lang, DEFAULT_SEGMENTERS)
@@ -232,15 +245,71 @@ def sentence_ends(text: str, lang: str) -> list[int]:
         # supplement already ends a plausible sentence at every candidate and
         # nowhere else: skip it there. This only saves time.
         if (
-            primary == "pysbd"
+            shortcut
+            and primary == "pysbd"
             and "\n" not in work
             and plausible == extra
             and extra == _candidates(work)
         ):
-            return _map_back(work, text, sorted(extra))
+            ends = sorted(extra)
+            return _map_back(work, text, _merge_unspoken(work, ends) if MERGE else ends)
         extra = plausible
     base = _tight(work, library_ends(work, lang, primary))
-    return _map_back(work, text, sorted(base | extra))
+    if supplement is not None:
+        # The primary's boundaries stand unless the supplement disagrees and
+        # the text after the boundary shows it cannot start a sentence.
+        base = {e for e in base if e in extra or not _continues(work, e)}
+    ends = sorted(base | extra)
+    return _map_back(work, text, _merge_unspoken(work, ends) if MERGE else ends)
+
+
+MERGE = False
+_LIST_ITEM = re.compile(r"(?:\w{1,3}|[ivxlc]{1,5})[.)]\s")
+
+
+def _continues(text: str, end: int) -> bool:
+    """True when the text after ``end`` visibly continues the same sentence.
+
+    On the same line, what follows is a lower-case word (not a list item such
+    as "b) ..."), a comma, semicolon or colon, or more sentence punctuation
+    ("wait.. what", "?hl=en" in a URL).
+    """
+    n = len(text)
+    k = end
+    while k < n and text[k].isspace():
+        if text[k] == "\n":
+            return False
+        k += 1
+    if k >= n:
+        return False
+    c = text[k]
+    if c.islower():
+        return not _LIST_ITEM.match(text, k)
+    if c in ",;:" or c in _TERMINALS:
+        return True
+    return k == end and not (c.isupper() or c in _OPENERS)
+
+
+def _merge_unspoken(text: str, ends: list[int]) -> list[int]:
+    """Drop ends that leave a piece with no letter or digit (":)", "!!!", "..") on one line.
+
+    Such a piece joins the sentence before it: alone it is nothing a voice can
+    say, and after a sentence on the same line it belongs to it. A piece after
+    a line break (a "***" separator) stays apart.
+    """
+    out: list[int] = []
+    start = 0
+    for end in [*ends, len(text)]:
+        piece = text[start:end]
+        if out and not any(c.isalnum() for c in piece) and "\n" not in piece:
+            if end == len(text):
+                out.pop()
+            else:
+                out[-1] = end
+        elif end < len(text):
+            out.append(end)
+        start = end
+    return out
 
 
 def _map_back(work: str, text: str, ends: list[int]) -> list[int]:

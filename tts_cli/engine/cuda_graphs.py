@@ -1,0 +1,90 @@
+"""Fixed-shape decode steps captured as CUDA graphs, with an eager fallback.
+
+A decode step attends over a prefix of the static KV cache. Rounding that prefix up to a
+bucket (``bucket_length``) keeps the number of distinct shapes small, so each
+``(rows, bucket)`` pair is captured once and replayed for every step that fits it. If
+capture fails (old driver, unsupported op, out of memory) the runner warns once and runs
+every later step eagerly: a slower run, never a failed one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable
+
+import torch
+
+logger = logging.getLogger(__name__)
+
+BUCKET_TOKENS = 128  # cache positions per bucket: a new graph every 5 s of audio at most
+
+
+def bucket_length(needed: int, capacity: int, bucket: int = BUCKET_TOKENS) -> int:
+    """Smallest multiple of ``bucket`` >= ``needed``, capped at ``capacity``."""
+    if needed <= 0:
+        raise ValueError("needed must be positive")
+    return min(capacity, -(-needed // bucket) * bucket)
+
+
+class GraphedStep:
+    """Runs ``fn(key)`` eagerly or as a replayed CUDA graph captured per ``key``.
+
+    ``fn`` must read its inputs from, and write its outputs to, tensors whose storage does
+    not move between calls (static buffers); ``key`` names everything that changes shapes.
+    """
+
+    def __init__(self, fn: Callable[[Hashable], torch.Tensor], enabled: bool, warmup_steps: int = 2):
+        self.fn = fn
+        self.enabled = enabled
+        self.warmup_steps = warmup_steps
+        self.graphs: dict[Hashable, tuple[object, torch.Tensor]] = {}
+        self._seen: dict[Hashable, int] = {}
+        self.failed: str | None = None
+        self._pool = None
+
+    def reset(self) -> None:
+        """Forget captured graphs (their buffers were reallocated)."""
+        self.graphs.clear()
+        self._seen.clear()
+
+    def __call__(self, key: Hashable) -> torch.Tensor:
+        if not self.enabled:
+            return self.fn(key)
+        entry = self.graphs.get(key)
+        if entry is not None:
+            graph, out = entry
+            graph.replay()
+            return out
+        # Warm up eagerly first: lazy inits and allocator growth must not happen in capture.
+        count = self._seen.get(key, 0)
+        if count < self.warmup_steps:
+            self._seen[key] = count + 1
+            return self.fn(key)
+        try:
+            out = self._capture(key)
+        except Exception as e:  # noqa: BLE001 - any capture failure means "run eagerly"
+            self.disable(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+            return self.fn(key)
+        return out
+
+    def disable(self, reason: str) -> None:
+        """Fall back to eager steps for the rest of the run, with one warning."""
+        self.failed = reason
+        self.enabled = False
+        self.reset()
+        logger.warning("CUDA graph capture failed (%s); decoding eagerly", reason)
+
+    def _capture(self, key: Hashable) -> torch.Tensor:
+        graph = torch.cuda.CUDAGraph()
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):
+            self.fn(key)  # one more warm-up on the side stream, as the capture API asks
+        torch.cuda.current_stream().wait_stream(stream)
+        if self._pool is None:
+            self._pool = torch.cuda.graph_pool_handle()
+        with torch.cuda.graph(graph, pool=self._pool):
+            out = self.fn(key)
+        self.graphs[key] = (graph, out)
+        graph.replay()  # the capture itself does not run the kernels
+        return out
