@@ -10,8 +10,14 @@ import numpy as np
 SR = 24000
 
 
-def speech_like(rng: np.random.Generator, seconds: float, level: float = 0.25,
-                lead_s: float = 0.15, trail_s: float = 0.25, dc: float = 0.0) -> np.ndarray:
+def speech_like(
+    rng: np.random.Generator,
+    seconds: float,
+    level: float = 0.25,
+    lead_s: float = 0.15,
+    trail_s: float = 0.25,
+    dc: float = 0.0,
+) -> np.ndarray:
     """Voiced harmonics under a syllable envelope, plus a little breath noise, between silences."""
     n = int(seconds * SR)
     t = np.arange(n) / SR
@@ -40,8 +46,22 @@ def decode(path: Path, sample_rate_hz: int = SR) -> np.ndarray:
     from tts_cli.audio.encode import ffmpeg_exe
 
     raw = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(sample_rate_hz), "-"],
-        check=True, capture_output=True,
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "f32le",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate_hz),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
     ).stdout
     return np.frombuffer(raw, dtype="<f4")
 
@@ -51,7 +71,19 @@ def make_image(path: Path, color: str = "red") -> Path:
     from tts_cli.audio.encode import ffmpeg_exe
 
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", f"color={color}:s=32x32", "-frames:v", "1", str(path)],
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color={color}:s=32x32",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
         check=True,
     )
     return path

@@ -43,6 +43,15 @@ def test_read_only_output_folder(tmp_path):
         folder.chmod(stat.S_IRWXU)
 
 
+def test_read_only_output_folder_message(tmp_path, monkeypatch):
+    # root ignores permissions, so also check the message with access() saying no
+    monkeypatch.setattr("tts_cli.audio.options.os.access", lambda path, mode: False)
+    with pytest.raises(OutputError) as err:
+        check_output(tmp_path / "book.wav", AssemblyOptions())
+    assert err.value.problem == f"output folder is not writable: {tmp_path}"
+    assert err.value.fix == "choose a folder you can write to"
+
+
 def test_output_that_is_a_folder(tmp_path):
     (tmp_path / "book.wav").mkdir()
     with pytest.raises(OutputError, match="is a folder"):
@@ -52,12 +61,22 @@ def test_output_that_is_a_folder(tmp_path):
 @pytest.mark.parametrize(
     ("options", "error", "problem", "fix"),
     [
-        (dict(crossfade_ms=900), OptionError, "crossfade of 900 ms", "--crossfade-ms between 0 and 500"),
+        (
+            dict(crossfade_ms=900),
+            OptionError,
+            "crossfade of 900 ms",
+            "--crossfade-ms between 0 and 500",
+        ),
         (dict(pause_chunk_ms=-1), OptionError, "--pause-chunk-ms -1", "between 0 and"),
         (dict(pause_chapter_ms=120_000), OptionError, "--pause-chapter-ms 120000", "between 0 and"),
         (dict(loudness_lufs=3.0), OptionError, "loudness target 3", "--no-normalize"),
         (dict(peak_dbfs=1.0), OptionError, "peak limit 1", "between -30 and 0"),
-        (dict(sample_format="pcm8"), OptionError, "unknown sample format 'pcm8'", "pcm16, pcm24, float32"),
+        (
+            dict(sample_format="pcm8"),
+            OptionError,
+            "unknown sample format 'pcm8'",
+            "pcm16, pcm24, float32",
+        ),
         (dict(cover="missing.jpg"), OptionError, "cover image not found", "JPEG or PNG"),
         (dict(subtitles="book.txt"), OptionError, "must end in .srt or .vtt", "book.srt"),
     ],
@@ -117,7 +136,9 @@ def fake_ffmpeg(tmp_path, consume: bool):
 
 
 @pytest.mark.parametrize("consume", [False, True], ids=["dies-early", "fails-at-end"])
-def test_ffmpeg_failure_leaves_no_partial_file_and_keeps_the_old_one(tmp_path, monkeypatch, consume):
+def test_ffmpeg_failure_leaves_no_partial_file_and_keeps_the_old_one(
+    tmp_path, monkeypatch, consume
+):
     tools = tmp_path / "tools"
     tools.mkdir()
     monkeypatch.setattr(encode_module, "ffmpeg_exe", lambda: fake_ffmpeg(tools, consume))
@@ -131,11 +152,14 @@ def test_ffmpeg_failure_leaves_no_partial_file_and_keeps_the_old_one(tmp_path, m
                 book.add(audio, "chunk", "text")
     assert err.value.problem == "ffmpeg could not write book.m4b: Error: injected encoder failure"
     assert existing.read_bytes() == b"the previous book"
-    assert sorted(p.name for p in out_dir.iterdir()) == ["book.m4b"]  # no .part, no .f32, no subtitles
+    # no .part, no .f32, no subtitles
+    assert sorted(p.name for p in out_dir.iterdir()) == ["book.m4b"]
 
 
 def test_real_ffmpeg_error_is_reported(tmp_path, monkeypatch):
-    broken = dataclasses.replace(formats_module.format_for(".mp3"), codec_args=("-c:a", "libmp3lame", "-b:a", "lots"))
+    broken = dataclasses.replace(
+        formats_module.format_for(".mp3"), codec_args=("-c:a", "libmp3lame", "-b:a", "lots")
+    )
     monkeypatch.setitem(formats_module._FORMATS, ".mp3", broken)
     with pytest.raises(OutputError) as err:
         with Assembler(tmp_path / "book.mp3", AssemblyOptions(), SR) as book:

@@ -14,8 +14,13 @@ from _audio_synth import SR, decode, make_image, speech_like
 
 from tts_cli.audio import SUPPORTED_FORMATS, Assembler, AssemblyOptions
 
-TEXTS = ["Call me Ishmael.", "Some years ago, never mind how long.", "It is a way I have.",
-         "Chapter two begins here.", "And it ends here."]
+TEXTS = [
+    "Call me Ishmael.",
+    "Some years ago, never mind how long.",
+    "It is a way I have.",
+    "Chapter two begins here.",
+    "And it ends here.",
+]
 KINDS = ["chunk", "paragraph", "chapter", "chunk", "end"]
 CHAPTERS = [("Loomings", 0), ("The Carpet-Bag", 3)]
 # ffmpeg's decoders drop the codecs' priming and padding (AAC edit list / iTunSMPB, LAME's
@@ -37,7 +42,7 @@ def cover(tmp_path_factory):
 
 def assemble(path, chunks, **opts):
     with Assembler(path, AssemblyOptions(**opts), SR, chapters=CHAPTERS) as book:
-        for audio, kind, text in zip(chunks, KINDS, TEXTS):
+        for audio, kind, text in zip(chunks, KINDS, TEXTS, strict=True):
             book.add(audio, kind, text)
     return book.result
 
@@ -104,11 +109,18 @@ def test_flac_has_tags_and_cover(tmp_path, chunks, cover):
     assert flac.pictures[0].data == cover.read_bytes()
 
 
-@pytest.mark.parametrize(("fmt", "subtype"), [("pcm16", "PCM_16"), ("pcm24", "PCM_24"), ("float32", "FLOAT")])
+@pytest.mark.parametrize(
+    ("fmt", "subtype"), [("pcm16", "PCM_16"), ("pcm24", "PCM_24"), ("float32", "FLOAT")]
+)
 def test_wav_sample_formats(tmp_path, chunks, fmt, subtype):
     result = assemble(tmp_path / "b.wav", chunks, sample_format=fmt)
     info = sf.info(tmp_path / "b.wav")
-    assert (info.subtype, info.samplerate, info.channels, info.frames) == (subtype, SR, 1, result.samples)
+    assert (info.subtype, info.samplerate, info.channels, info.frames) == (
+        subtype,
+        SR,
+        1,
+        result.samples,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["pcm16", "pcm24", "float32"])
@@ -145,7 +157,7 @@ def test_subtitles_have_a_cue_per_chunk_timed_to_the_audio(tmp_path, chunks, ext
     text = subs.read_text(encoding="utf-8")
     cues = parse_cues(text)
     assert len(cues) == len(TEXTS)
-    for (start, end, line), chunk in zip(cues, result.chunks):
+    for (start, end, line), chunk in zip(cues, result.chunks, strict=True):
         assert line == chunk.text
         assert start == round(chunk.start_sample * 1000 / SR)
         assert end == round(chunk.end_sample * 1000 / SR)

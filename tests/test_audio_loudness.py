@@ -13,7 +13,10 @@ from tts_cli.audio.loudness import LoudnessMeter, PeakLimiter
 
 
 def book(rng, count=8, level=0.25):
-    return [speech_like(rng, rng.uniform(2.0, 4.0), level=level * rng.uniform(0.5, 1.5)) for _ in range(count)]
+    return [
+        speech_like(rng, rng.uniform(2.0, 4.0), level=level * rng.uniform(0.5, 1.5))
+        for _ in range(count)
+    ]
 
 
 def assemble(path, chunks, **opts):
@@ -38,7 +41,9 @@ def test_streaming_meter_matches_pyloudnorm():
     cuts = np.sort(rng.integers(0, audio.size, 40))
     for piece in np.split(audio, cuts):  # uneven pieces, some empty
         meter.add(piece)
-    assert meter.integrated_lufs() == pytest.approx(pyloudnorm.Meter(SR).integrated_loudness(audio), abs=0.05)
+    assert meter.integrated_lufs() == pytest.approx(
+        pyloudnorm.Meter(SR).integrated_loudness(audio), abs=0.05
+    )
 
 
 def test_limiter_never_passes_the_ceiling_and_keeps_the_length():
@@ -47,7 +52,9 @@ def test_limiter_never_passes_the_ceiling_and_keeps_the_length():
     spikes = np.arange(1, 6) * SR // 2
     audio[spikes] = 0.95
     limiter = PeakLimiter(SR, gain=2.0, ceiling=0.5)
-    out = np.concatenate([limiter.process(p) for p in np.array_split(audio, 17)] + [limiter.flush()])
+    out = np.concatenate(
+        [limiter.process(p) for p in np.array_split(audio, 17)] + [limiter.flush()]
+    )
     assert out.size == audio.size
     assert np.abs(out).max() <= 0.5 + 1e-6
     assert limiter.limited_blocks == spikes.size
@@ -96,7 +103,9 @@ def test_no_normalize_keeps_the_level(tmp_path):
     audio, _ = sf.read(tmp_path / "b.wav")
     assert result.gain_db == 0.0
     assert result.integrated_lufs == pytest.approx(result.input_lufs, abs=1e-6)
-    assert np.abs(audio).max() == pytest.approx(max(np.abs(c - c.mean()).max() for c in chunks), rel=1e-3)
+    assert np.abs(audio).max() == pytest.approx(
+        max(np.abs(c - c.mean()).max() for c in chunks), rel=1e-3
+    )
 
 
 @pytest.mark.parametrize("ext", [".m4b", ".mp3"])

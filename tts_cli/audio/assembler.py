@@ -122,7 +122,9 @@ class Assembler:
         }
         self._chapter_titles: dict[int, str] = {}
         for chapter in chapters or ():
-            title, first = (chapter.title, chapter.first_chunk) if hasattr(chapter, "first_chunk") else chapter
+            title, first = (
+                (chapter.title, chapter.first_chunk) if hasattr(chapter, "first_chunk") else chapter
+            )
             self._chapter_titles[int(first)] = str(title)
         folder = Path(tempfile.gettempdir()) if self._to_stdout else self._output.parent
         # next to the output, not in /tmp: ten hours are 3.5 GB, and /tmp is often RAM
@@ -135,7 +137,8 @@ class Assembler:
         self._written = 0  # samples committed to the intermediate file
         self._held = np.zeros(0, dtype=np.float32)  # last chunk's unfaded tail
         self._held_chunk_len = 0  # trimmed length of the chunk that owns the tail
-        self._pause_next: int | None = None  # pause before the next audible chunk; None at the start
+        # pause before the next audible chunk; None until the first one
+        self._pause_next: int | None = None
         self._chunks: list[ChunkPlacement] = []
         self._waiting: list[tuple[int, str]] = []  # empty chunks placed at the next audible start
         self._joins: list[Join] = []
@@ -171,13 +174,21 @@ class Assembler:
             self._meter.add(audio)
             self._written += audio.size
 
-    def add(self, audio: np.ndarray, pause_after: str = "chunk", text: str = "", chapter_title: str | None = None) -> None:
+    def add(
+        self,
+        audio: np.ndarray,
+        pause_after: str = "chunk",
+        text: str = "",
+        chapter_title: str | None = None,
+    ) -> None:
         """Append the next chunk (float mono at ``sample_rate_hz``); ``pause_after`` is
         chunk|paragraph|chapter|end and sets the silence before the following chunk."""
         if self._closed:
             raise RuntimeError("Assembler.add() after close()")
         if pause_after not in PAUSE_KINDS:
-            raise ValueError(f"pause_after must be one of {', '.join(PAUSE_KINDS)}, not {pause_after!r}")
+            raise ValueError(
+                f"pause_after must be one of {', '.join(PAUSE_KINDS)}, not {pause_after!r}"
+            )
         audio = np.asarray(audio)
         if audio.ndim == 2 and 1 in audio.shape:
             audio = audio.reshape(-1)
@@ -224,7 +235,9 @@ class Assembler:
         self._commit(self._held * joins.fade_out(self._held.size))
         self._held = np.zeros(0, dtype=np.float32)
         for waiting_index, waiting_text in self._waiting:
-            self._chunks.append(ChunkPlacement(waiting_index, 0, self._written, self._written, waiting_text))
+            self._chunks.append(
+                ChunkPlacement(waiting_index, 0, self._written, self._written, waiting_text)
+            )
         self._waiting.clear()
         self._raw_file.flush()
 
@@ -247,9 +260,14 @@ class Assembler:
         return temp
 
     def close(self) -> AssemblyResult:
-        """Finish the book: normalise, encode, and move the file into place."""
+        """Finish the book: normalise, encode, and move the file into place.
+
+        Calling it again returns the same result.
+        """
+        if self.result is not None:
+            return self.result
         if self._closed:
-            raise RuntimeError("Assembler.close() called twice")
+            raise RuntimeError("Assembler.close() after the assembly failed or was aborted")
         self._closed = True
         try:
             self.result = self._close()
@@ -266,20 +284,33 @@ class Assembler:
         gain_db = 0.0
         if options.loudness_lufs is not None and math.isfinite(input_lufs):
             gain_db = options.loudness_lufs - input_lufs
-        ceiling_db = options.peak_dbfs - CEILING_MARGIN_DB - (LOSSY_HEADROOM_DB if self._format.lossy else 0.0)
+        ceiling_db = (
+            options.peak_dbfs
+            - CEILING_MARGIN_DB
+            - (LOSSY_HEADROOM_DB if self._format.lossy else 0.0)
+        )
         limiter = PeakLimiter(self.sample_rate_hz, db_to_gain(gain_db), db_to_gain(ceiling_db))
         chapters = self._chapter_marks()
         tags = Tags(
             options.title,
             options.author,
             tuple(
-                (mark.title, mark.start_sample, chapters[i + 1].start_sample if i + 1 < len(chapters) else total)
+                (
+                    mark.title,
+                    mark.start_sample,
+                    chapters[i + 1].start_sample if i + 1 < len(chapters) else total,
+                )
                 for i, mark in enumerate(chapters)
             ),
         )
         target = None if self._to_stdout else self._temp_path_for(self._output)
         self._sink = open_sink(
-            target, self._format, self.sample_rate_hz, total, options.sample_format, tags,
+            target,
+            self._format,
+            self.sample_rate_hz,
+            total,
+            options.sample_format,
+            tags,
             stdout=sys.stdout.buffer if self._to_stdout else None,
             display_name=None if self._to_stdout else self._output.name,
         )
@@ -306,7 +337,9 @@ class Assembler:
             if self._format.cover:
                 embed_cover(target, self._format, Path(options.cover))
             else:
-                log.warning("%s files cannot hold a cover image; --cover ignored", self._format.name)
+                log.warning(
+                    "%s files cannot hold a cover image; --cover ignored", self._format.name
+                )
         if target is not None and self._format.muxer == "ogg" and tags.chapters:
             add_vorbis_chapters(target, tags.chapters, self.sample_rate_hz)
         subtitles = Path(options.subtitles) if options.subtitles is not None else None
@@ -335,15 +368,21 @@ class Assembler:
         cues = []
         for i, chunk in enumerate(self._chunks):
             end = chunk.end_sample
-            if i + 1 < len(self._chunks):  # overlapping neighbours (pause < crossfade): hand over at the next start
+            if i + 1 < len(
+                self._chunks
+            ):  # overlapping neighbours (pause < crossfade): hand over at the next start
                 end = min(end, max(chunk.start_sample, self._chunks[i + 1].start_sample))
             cues.append(Cue(chunk.start_sample, end, chunk.text))
         temp = self._temp_path_for(path)
         try:
-            temp.write_text(render(cues, self.sample_rate_hz, subtitle_kind(path)), encoding="utf-8")
+            temp.write_text(
+                render(cues, self.sample_rate_hz, subtitle_kind(path)), encoding="utf-8"
+            )
             os.replace(temp, path)
         except OSError as exc:
-            raise OutputError(f"cannot write subtitles {path}: {exc.strerror}", "check the folder and free space") from None
+            raise OutputError(
+                f"cannot write subtitles {path}: {exc.strerror}", "check the folder and free space"
+            ) from None
 
     def _cleanup(self) -> None:
         if self._sink is not None:

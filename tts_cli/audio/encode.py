@@ -30,7 +30,8 @@ def ffmpeg_exe() -> str:
         import imageio_ffmpeg
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise OutputError(
-            "writing this format needs ffmpeg from the imageio-ffmpeg package", "pip install imageio-ffmpeg"
+            "writing this format needs ffmpeg from the imageio-ffmpeg package",
+            "pip install imageio-ffmpeg",
         ) from exc
     return imageio_ffmpeg.get_ffmpeg_exe()
 
@@ -89,7 +90,9 @@ def to_pcm_bytes(block: np.ndarray, sample_format: str) -> bytes:
 class WavStreamSink(Sink):
     """WAV on a pipe: the length is known before the first sample, so the header is final."""
 
-    def __init__(self, stream: BinaryIO | None, sample_rate_hz: int, total_samples: int, sample_format: str):
+    def __init__(
+        self, stream: BinaryIO | None, sample_rate_hz: int, total_samples: int, sample_format: str
+    ):
         self._stream = stream
         self._format = sample_format
         width = {"pcm16": 2, "pcm24": 3, "float32": 4}[sample_format]
@@ -99,7 +102,9 @@ class WavStreamSink(Sink):
         size = data_bytes if data_bytes <= _RIFF_LIMIT_BYTES else 0xFFFFFFFF
         riff = min(36 + data_bytes, 0xFFFFFFFF)
         header = b"RIFF" + struct.pack("<I", riff) + b"WAVE"
-        header += b"fmt " + struct.pack("<IHHIIHH", 16, tag, 1, sample_rate_hz, sample_rate_hz * width, width, 8 * width)
+        header += b"fmt " + struct.pack(
+            "<IHHIIHH", 16, tag, 1, sample_rate_hz, sample_rate_hz * width, width, 8 * width
+        )
         header += b"data" + struct.pack("<I", size)
         self._write(header)
 
@@ -107,7 +112,9 @@ class WavStreamSink(Sink):
         try:
             self._stream.write(data)
         except BrokenPipeError:
-            raise OutputError("the program reading the WAV on stdout closed the pipe", "check the command after |") from None
+            raise OutputError(
+                "the program reading the WAV on stdout closed the pipe", "check the command after |"
+            ) from None
 
     def write(self, block: np.ndarray) -> None:
         self._write(to_pcm_bytes(block, self._format))
@@ -116,13 +123,23 @@ class WavStreamSink(Sink):
         try:
             self._stream.flush()
         except BrokenPipeError:
-            raise OutputError("the program reading the WAV on stdout closed the pipe", "check the command after |") from None
+            raise OutputError(
+                "the program reading the WAV on stdout closed the pipe", "check the command after |"
+            ) from None
 
 
 class SoundfileSink(Sink):
     """WAV (RF64 past 4 GiB) and FLAC through libsndfile."""
 
-    def __init__(self, target: Path, fmt: OutputFormat, sample_rate_hz: int, total_samples: int, sample_format: str, tags: Tags):
+    def __init__(
+        self,
+        target: Path,
+        fmt: OutputFormat,
+        sample_rate_hz: int,
+        total_samples: int,
+        sample_format: str,
+        tags: Tags,
+    ):
         import soundfile
 
         container = "FLAC" if fmt.name == "FLAC" else "WAV"
@@ -131,11 +148,17 @@ class SoundfileSink(Sink):
             container = "RF64"
         try:
             self._file = soundfile.SoundFile(
-                str(target), "w", samplerate=sample_rate_hz, channels=1,
-                subtype=_SUBTYPES[sample_format], format=container,
+                str(target),
+                "w",
+                samplerate=sample_rate_hz,
+                channels=1,
+                subtype=_SUBTYPES[sample_format],
+                format=container,
             )
         except (OSError, RuntimeError) as exc:  # soundfile raises LibsndfileError (a RuntimeError)
-            raise OutputError(f"cannot write {target.name}: {exc}", "check the folder and free space") from None
+            raise OutputError(
+                f"cannot write {target.name}: {exc}", "check the folder and free space"
+            ) from None
         if tags.title:
             self._file.title = tags.title
         if tags.author:
@@ -167,7 +190,13 @@ def ffmetadata(tags: Tags, sample_rate_hz: int) -> str:
         lines += [f"artist={escape(tags.author)}", f"album_artist={escape(tags.author)}"]
     lines.append("genre=Audiobook")
     for title, start, end in tags.chapters:
-        lines += ["[CHAPTER]", f"TIMEBASE=1/{sample_rate_hz}", f"START={start}", f"END={end}", f"title={escape(title)}"]
+        lines += [
+            "[CHAPTER]",
+            f"TIMEBASE=1/{sample_rate_hz}",
+            f"START={start}",
+            f"END={end}",
+            f"title={escape(title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -181,10 +210,30 @@ class FfmpegSink(Sink):
         meta.write_text(ffmetadata(tags, sample_rate_hz), encoding="utf-8")
         self._stderr_path = Path(self._scratch.name) / "stderr.txt"
         args = [
-            ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
-            "-f", "ffmetadata", "-i", str(meta),
-            "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1" if fmt.chapters else "-1",
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(sample_rate_hz),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-f",
+            "ffmetadata",
+            "-i",
+            str(meta),
+            "-map",
+            "0:a",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1" if fmt.chapters else "-1",
             *fmt.codec_args,
         ]
         if fmt.muxer == "opus" and sample_rate_hz not in OPUS_RATES_HZ:
@@ -192,21 +241,31 @@ class FfmpegSink(Sink):
         args += ["-f", fmt.muxer, str(target)]
         self._stderr = self._stderr_path.open("wb")
         try:
-            self._process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr)
+            self._process = subprocess.Popen(
+                args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+            )
         except OSError as exc:
             self._close_files()
-            raise OutputError(f"cannot start ffmpeg: {exc.strerror}", "reinstall imageio-ffmpeg") from None
+            raise OutputError(
+                f"cannot start ffmpeg: {exc.strerror}", "reinstall imageio-ffmpeg"
+            ) from None
 
     def _last_words(self) -> str:
-        lines = [line.strip() for line in self._stderr_path.read_text("utf-8", "replace").splitlines() if line.strip()]
+        lines = [
+            line.strip()
+            for line in self._stderr_path.read_text("utf-8", "replace").splitlines()
+            if line.strip()
+        ]
         return lines[-1] if lines else f"exit status {self._process.returncode}"
 
     def _fail(self) -> OutputError:
         self._process.wait()
         message = self._last_words()
         self._close_files()
-        return OutputError(f"ffmpeg could not write {self._name}: {message}",
-                           "check free disk space, or try another output format")
+        return OutputError(
+            f"ffmpeg could not write {self._name}: {message}",
+            "check free disk space, or try another output format",
+        )
 
     def write(self, block: np.ndarray) -> None:
         try:
@@ -286,7 +345,9 @@ def embed_cover(path: Path, fmt: OutputFormat, cover: Path) -> None:
         audio.save()
 
 
-def add_vorbis_chapters(path: Path, chapters: tuple[tuple[str, int, int], ...], sample_rate_hz: int) -> None:
+def add_vorbis_chapters(
+    path: Path, chapters: tuple[tuple[str, int, int], ...], sample_rate_hz: int
+) -> None:
     """Ogg Vorbis chapter comments (CHAPTERnnn / CHAPTERnnnNAME); ffmpeg's Vorbis path drops them."""
     from mutagen.oggvorbis import OggVorbis
 

@@ -34,11 +34,17 @@ _FORMATS = {
     ".mp3": OutputFormat(
         "MP3", "ffmpeg", "mp3", ("-c:a", "libmp3lame", "-b:a", "64k"), True, True, True
     ),
-    ".m4b": OutputFormat("M4B audiobook", "ffmpeg", "ipod", ("-c:a", "aac", "-b:a", "64k"), True, True, True),
+    ".m4b": OutputFormat(
+        "M4B audiobook", "ffmpeg", "ipod", ("-c:a", "aac", "-b:a", "64k"), True, True, True
+    ),
     ".m4a": OutputFormat("M4A", "ffmpeg", "ipod", ("-c:a", "aac", "-b:a", "64k"), True, True, True),
-    ".ogg": OutputFormat("Ogg Vorbis", "ffmpeg", "ogg", ("-c:a", "libvorbis", "-q:a", "4"), True, True, True),
+    ".ogg": OutputFormat(
+        "Ogg Vorbis", "ffmpeg", "ogg", ("-c:a", "libvorbis", "-q:a", "4"), True, True, True
+    ),
     # 32 kb/s Opus is transparent for mono speech
-    ".opus": OutputFormat("Opus", "ffmpeg", "opus", ("-c:a", "libopus", "-b:a", "32k"), True, True, True),
+    ".opus": OutputFormat(
+        "Opus", "ffmpeg", "opus", ("-c:a", "libopus", "-b:a", "32k"), True, True, True
+    ),
 }
 
 SUPPORTED_FORMATS: tuple[str, ...] = tuple(_FORMATS)  # extensions, with the dot

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
-TRIM_THRESHOLD_DB = 40.0  # a frame is silence when its RMS is this far under the chunk's loudest frame
+# a frame is silence when its RMS is this far under the chunk's loudest frame
+TRIM_THRESHOLD_DB = 40.0
 TRIM_FRAME_MS = 5.0  # level is measured over 5 ms frames
-TRIM_MARGIN_MS = 5.0  # this much of the silence is kept before the first and after the last loud frame
+# this much of the silence is kept before the first and after the last loud frame
+TRIM_MARGIN_MS = 5.0
 
 
 def trim_bounds(audio: np.ndarray, sample_rate_hz: int) -> tuple[int, int]:

@@ -24,7 +24,8 @@ RELATIVE_GATE_LU = -10.0  # BS.1770-4 relative gate, below the absolutely gated 
 BLOCK_S = 0.400  # gating block length
 HOPS_PER_BLOCK = 4  # 75 % overlap: a block is four 100 ms hops
 LIMITER_BLOCK_MS = 5.0  # limiter gain is decided per 5 ms block, ramped linearly across it
-LIMITER_RELEASE_DB_PER_S = 60.0  # limiter gain recovers at most this fast after a peak (0.3 dB per block)
+# the limiter gain recovers at most this fast after a peak (0.3 dB per block)
+LIMITER_RELEASE_DB_PER_S = 60.0
 
 
 def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
@@ -126,9 +127,9 @@ class PeakLimiter:
         self._gain = gain
         self._ceiling = ceiling
         self._release = db_to_gain(LIMITER_RELEASE_DB_PER_S * LIMITER_BLOCK_MS / 1000)
-        self._held = np.zeros(0, dtype=np.float32)  # samples whose closing edge gain is not known yet
+        # samples whose closing edge gain is not known yet
+        self._held = np.zeros(0, dtype=np.float32)
         self._edge = 1.0  # limiter gain at the opening edge of the held block
-        self._held_need = 1.0  # gain the held block needs
         self.limited_blocks = 0  # blocks where the limiter pulled the gain under 1
 
     def _needs(self, blocks: np.ndarray) -> np.ndarray:
@@ -149,7 +150,6 @@ class PeakLimiter:
         needs = self._needs(blocks)
         out = self._apply(blocks[:-1], needs)
         self._held = data[cut:]
-        self._held_need = float(needs[-1])
         return out
 
     def _apply(self, blocks: np.ndarray, needs: np.ndarray) -> np.ndarray:

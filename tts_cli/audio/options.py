@@ -72,7 +72,8 @@ class AssemblyOptions:
             )
         if not -30.0 <= self.peak_dbfs <= 0.0:
             raise OptionError(
-                f"peak limit {self.peak_dbfs:g} dBFS is out of range", "give a peak limit between -30 and 0 dBFS"
+                f"peak limit {self.peak_dbfs:g} dBFS is out of range",
+                "give a peak limit between -30 and 0 dBFS",
             )
         if self.sample_format not in SAMPLE_FORMATS:
             raise OptionError(
@@ -94,14 +95,20 @@ class AssemblyOptions:
 def check_cover(cover: Path) -> None:
     """The cover must be a readable JPEG or PNG file."""
     if not cover.is_file():
-        raise OptionError(f"cover image not found: {cover}", "give --cover an existing JPEG or PNG file")
+        raise OptionError(
+            f"cover image not found: {cover}", "give --cover an existing JPEG or PNG file"
+        )
     try:
         with cover.open("rb") as handle:
             magic = handle.read(8)
     except OSError as exc:
-        raise OptionError(f"cannot read cover image {cover}: {exc.strerror}", "check its permissions") from None
+        raise OptionError(
+            f"cannot read cover image {cover}: {exc.strerror}", "check its permissions"
+        ) from None
     if image_mime(magic) is None:
-        raise OptionError(f"cover is not a JPEG or PNG image: {cover}", "give --cover a .jpg or .png file")
+        raise OptionError(
+            f"cover is not a JPEG or PNG image: {cover}", "give --cover a .jpg or .png file"
+        )
 
 
 def image_mime(magic: bytes) -> str | None:
@@ -117,9 +124,14 @@ def check_writable_dir(path: Path, what: str) -> None:
     """The folder that will hold ``path`` exists and is writable, and ``path`` is not a folder."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{what} folder does not exist: {folder}", f"create it (mkdir -p {folder}) or choose another path")
+        raise OutputError(
+            f"{what} folder does not exist: {folder}",
+            f"create it (mkdir -p {folder}) or choose another path",
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{what} folder is not writable: {folder}", "choose a folder you can write to")
+        raise OutputError(
+            f"{what} folder is not writable: {folder}", "choose a folder you can write to"
+        )
     if path.is_dir():
         raise OutputError(f"{what} path is a folder: {path}", "give a file name, such as book.m4b")
 
@@ -132,7 +144,10 @@ def check_output(output: Path | str, options: AssemblyOptions) -> None:
     options.validate()
     if str(output) == "-":
         if sys.stdout.isatty():
-            raise OutputError("refusing to write WAV audio to a terminal", "pipe it (| aplay) or redirect it (> book.wav)")
+            raise OutputError(
+                "refusing to write WAV audio to a terminal",
+                "pipe it (| aplay) or redirect it (> book.wav)",
+            )
         return
     path = Path(output)
     fmt = format_for(path.suffix)
@@ -149,4 +164,6 @@ def check_output(output: Path | str, options: AssemblyOptions) -> None:
         )
     check_writable_dir(path, "output")
     if options.subtitles is not None and Path(options.subtitles).resolve() == path.resolve():
-        raise OptionError("subtitles and audio would be the same file", "give --subtitles its own .srt/.vtt name")
+        raise OptionError(
+            "subtitles and audio would be the same file", "give --subtitles its own .srt/.vtt name"
+        )

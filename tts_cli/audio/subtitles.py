@@ -32,7 +32,9 @@ def render(cues: list[Cue], sample_rate_hz: int, kind: str) -> str:
     number = 0
     for cue in cues:
         # "-->" would end the timing line early in VTT; blank lines would end the cue
-        text = "\n".join(line.strip() for line in cue.text.replace("-->", "->").splitlines() if line.strip())
+        text = "\n".join(
+            line.strip() for line in cue.text.replace("-->", "->").splitlines() if line.strip()
+        )
         if not text or cue.end <= cue.start:
             continue
         number += 1

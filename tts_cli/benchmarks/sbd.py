@@ -65,7 +65,7 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score_ud(cases: list[dict], lang: str, backend: str | None) -> dict:
+def score_ud(cases: list[dict], lang: str, backend: str | None, shortcut: bool = True) -> dict:
     """Micro boundary F1 of one segmenter (``None`` = ours) on UD cases."""
     tp = fp = fn = 0
     start = time.perf_counter()
@@ -73,7 +73,7 @@ def score_ud(cases: list[dict], lang: str, backend: str | None) -> dict:
         text = case["text"]
         gold = gold_boundaries(case["sentences"])
         if backend is None:
-            ends = sentence_ends(text, lang)
+            ends = sentence_ends(text, lang, shortcut=shortcut)
         else:
             ends = library_ends(text, lang, backend)
         pred = _nonspace_offsets(text, ends)
@@ -101,14 +101,37 @@ def score_golden(cases: list[dict], lang: str, backend: str | None) -> dict:
         else:
             ends = library_ends(text, lang, backend)
             starts = [0, *ends]
-            got = [text[a:b].strip() for a, b in zip(starts, [*ends, len(text)])]
+            got = [text[a:b].strip() for a, b in zip(starts, [*ends, len(text)], strict=False)]
             got = [s for s in got if s]
         want = [s.strip() for s in case["sentences"] if s.strip()]
         if got == want:
             ok += 1
         else:
             failed.append(case["id"])
-    return {"exact": round(ok / len(cases), 4) if cases else None, "n": len(cases), "failed": failed}
+    return {
+        "exact": round(ok / len(cases), 4) if cases else None,
+        "n": len(cases),
+        "failed": failed,
+    }
+
+
+def _grid(cases: list[dict], lang: str) -> dict[str, float]:
+    """F1 of every (primary, supplement) pair: the measurement behind ``SEGMENTERS``."""
+    saved = SEGMENTERS.get(lang)
+    out = {}
+    try:
+        for primary in LIBRARIES:
+            for supplement in (None, *LIBRARIES):
+                if supplement == primary:
+                    continue
+                SEGMENTERS[lang] = (primary, supplement)
+                out[f"{primary}+{supplement}"] = score_ud(cases, lang, None)["f1"]
+    finally:
+        if saved is None:
+            SEGMENTERS.pop(lang, None)
+        else:
+            SEGMENTERS[lang] = saved
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="eval-data folder")
     parser.add_argument("--lang", default="", help="comma-separated languages (default: all)")
-    parser.add_argument("--libraries", action="store_true", help="also score each library")
+    parser.add_argument(
+        "--grid", action="store_true", help="also score every (primary, supplement) pair"
+    )
+    parser.add_argument(
+        "--no-shortcut", action="store_true", help="always run the primary library (check)"
+    )
     args = parser.parse_args(argv)
     ud_dir = args.data / "sbd-ud"
     if not ud_dir.is_dir():
@@ -129,11 +157,15 @@ def main(argv: list[str] | None = None) -> int:
         row = {"chosen": "+".join(filter(None, SEGMENTERS.get(lang, DEFAULT_SEGMENTERS)))}
         for lib in LIBRARIES:
             row[lib] = score_ud(cases, lang, lib)
-        row["ours"] = score_ud(cases, lang, None)
+        row["ours"] = score_ud(cases, lang, None, shortcut=not args.no_shortcut)
+        if args.grid:
+            row["grid"] = _grid(cases, lang)
         result["ud_f1"][lang] = row
         if not args.json:
             figures = "  ".join(f"{k} {row[k]['f1']:.4f}" for k in (*LIBRARIES, "ours"))
             print(f"{lang}: {figures}  (ours uses {row['chosen']})", flush=True)
+            for pair, f in row.get("grid", {}).items():
+                print(f"    {pair}: {f:.4f}")
     golden_path = args.data / "sbd" / "en.json"
     if golden_path.exists() and (not args.lang or "en" in langs):
         cases = json.loads(golden_path.read_text(encoding="utf-8"))

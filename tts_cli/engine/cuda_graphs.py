@@ -26,17 +26,25 @@ def bucket_length(needed: int, capacity: int, bucket: int = BUCKET_TOKENS) -> in
     return min(capacity, -(-needed // bucket) * bucket)
 
 
+MODES = ("eager", "graphs", "compile")
+
+
 class GraphedStep:
-    """Runs ``fn(key)`` eagerly or as a replayed CUDA graph captured per ``key``.
+    """Runs ``fn(key)`` eagerly, as a CUDA graph captured per ``key``, or ``torch.compile``d.
 
     ``fn`` must read its inputs from, and write its outputs to, tensors whose storage does
     not move between calls (static buffers); ``key`` names everything that changes shapes.
+    ``mode``: ``graphs`` (CUDA), ``compile`` (any device, e.g. CPU when asked) or ``eager``.
     """
 
-    def __init__(self, fn: Callable[[Hashable], torch.Tensor], enabled: bool, warmup_steps: int = 2):
+    def __init__(self, fn: Callable[[Hashable], torch.Tensor], mode: str = "eager", warmup_steps: int = 2):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
         self.fn = fn
-        self.enabled = enabled
+        self.mode = mode
+        self.enabled = mode != "eager"
         self.warmup_steps = warmup_steps
+        self._compiled = None
         self.graphs: dict[Hashable, tuple[object, torch.Tensor]] = {}
         self._seen: dict[Hashable, int] = {}
         self.failed: str | None = None
@@ -50,6 +58,8 @@ class GraphedStep:
     def __call__(self, key: Hashable) -> torch.Tensor:
         if not self.enabled:
             return self.fn(key)
+        if self.mode == "compile":
+            return self._call_compiled(key)
         entry = self.graphs.get(key)
         if entry is not None:
             graph, out = entry
@@ -72,7 +82,17 @@ class GraphedStep:
         self.failed = reason
         self.enabled = False
         self.reset()
-        logger.warning("CUDA graph capture failed (%s); decoding eagerly", reason)
+        what = "CUDA graph capture" if self.mode == "graphs" else "torch.compile"
+        logger.warning("%s failed (%s); decoding eagerly", what, reason)
+
+    def _call_compiled(self, key: Hashable) -> torch.Tensor:
+        try:
+            if self._compiled is None:
+                self._compiled = torch.compile(self.fn, dynamic=False)
+            return self._compiled(key)
+        except Exception as e:  # noqa: BLE001 - inductor/dynamo failures come in many types
+            self.disable(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+            return self.fn(key)
 
     def _capture(self, key: Hashable) -> torch.Tensor:
         graph = torch.cuda.CUDAGraph()

@@ -50,7 +50,7 @@ class _Batch:
 class BatchedT3:
     """Decodes many chunks at once with a static KV cache; see the module docstring."""
 
-    def __init__(self, t3, *, check_every: int = CHECK_EVERY_STEPS, use_cuda_graphs: bool = False):
+    def __init__(self, t3, *, check_every: int = CHECK_EVERY_STEPS, step_mode: str = "eager"):
         if getattr(t3, "is_gpt", False):
             raise NotImplementedError("the batched T3 loop drives the Llama backbone only")
         self.t3 = t3
@@ -73,7 +73,7 @@ class BatchedT3:
         self._step: torch.Tensor | None = None
         self._pad: torch.Tensor | None = None
         self._base: torch.Tensor | None = None
-        self._graphs = GraphedStep(self._graph_step, enabled=use_cuda_graphs)
+        self._graphs = GraphedStep(self._graph_step, mode=step_mode)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -85,7 +85,13 @@ class BatchedT3:
         return self.t3.speech_head.weight.dtype
 
     @property
-    def graphs_failed(self) -> str | None:
+    def step_mode(self) -> str:
+        """How decode steps run now: eager, graphs or compile (eager after a failure)."""
+        return self._graphs.mode if self._graphs.enabled else "eager"
+
+    @property
+    def step_failure(self) -> str | None:
+        """Why graphs/compile were abandoned, if they were."""
         return self._graphs.failed
 
     # ------------------------------------------------------------------ conditioning

@@ -7,17 +7,26 @@ change whitespace in what they return (blingfire joins with newlines, pySBD
 strips), so every backend's output is mapped back onto the input by walking
 non-whitespace characters: offsets always index the original text.
 
-Per language, ``SEGMENTERS`` names a *primary* library, whose boundaries are
-all kept, and a *supplement*, whose extra boundaries are kept only where
-``plausible_boundary`` agrees. The two libraries fail differently: pySBD
-keeps a quotation with several sentences in it as one sentence and ignores
-``!!!``; sentencex and blingfire miss fewer such ends but split after list
-numbers and initials. The table and its figures come from
-``python -m tts_cli.benchmarks.sbd``.
+Per language, ``SEGMENTERS`` names a *primary* and a *supplement* library,
+chosen by boundary F1 (``python -m tts_cli.benchmarks.sbd --grid``). They fail
+differently: pySBD keeps a quotation of several sentences as one and ignores
+"!!!"; sentencex and blingfire split after list numbers, initials and titles.
+The combination, in ``sentence_ends``:
 
-Before segmenting, a sentence end glued to the next sentence ("service.There")
-gets a space in a working copy, so that every library sees it (see
-``_unglue``); the offsets still index the original text.
+1. ``_unglue``: a sentence end glued to the next sentence ("service.There")
+   gets a space in a working copy, so every library sees it.
+2. A supplement boundary is added only if ``plausible_boundary`` holds
+   (terminal punctuation, then a capital, digit or caseless letter; no list
+   number or initial before it) and, with pySBD primary, it is not inside a
+   typographic quotation pySBD kept whole nor after a title such as "Dr.".
+3. A primary boundary the supplement lacks is dropped when the text visibly
+   continues (``_continues``: a comma or colon next, a lower-case word after
+   an ellipsis, URL characters glued on).
+4. ``_attach_closers``: closing quotes and brackets stay with their sentence.
+
+With pySBD primary, a paragraph where the fast supplement already ends a
+plausible sentence at every candidate and nowhere else skips pySBD (it runs
+at ~0.25 MB/s); ``shortcut=False`` turns this off for measuring.
 """
 
 from __future__ import annotations
@@ -29,21 +38,25 @@ from collections.abc import Callable, Sequence
 
 logger = logging.getLogger(__name__)
 
-#: Per language: ``(primary, supplement)``, chosen by boundary F1 measured on
-#: Universal Dependencies treebanks (en de es fr it ja pt ru zh) and exact match
-#: on the pySBD / Pragmatic Segmenter golden rules. Languages without UD data
-#: use sentencex, which has per-language abbreviation lists and fallbacks for
-#: all 23, supplemented by blingfire.
+#: Per language: ``(primary, supplement)``, the pair with the best boundary
+#: F1 on Universal Dependencies treebanks (``python -m tts_cli.benchmarks.sbd
+#: --grid``); where two pairs are within 0.002, the faster one (pySBD runs at
+#: ~0.25 MB/s, the others at 4-10 MB/s). English keeps pySBD first because the
+#: golden rules (abbreviations, lists, numbers) need it: with blingfire as the
+#: supplement its F1 is higher (0.902) but golden-rule exact match falls to 0.87.
+#: Languages without UD data use sentencex, which has per-language rules for
+#: all 23, supplemented by blingfire (the best pair for Japanese and German-like
+#: abbreviation-heavy text).
 SEGMENTERS: dict[str, tuple[str, str | None]] = {
-    "en": ("pysbd", "sentencex"),
     "de": ("pysbd", "sentencex"),
-    "es": ("pysbd", "blingfire"),
-    "fr": ("pysbd", "sentencex"),
-    "it": ("pysbd", "sentencex"),
-    "ja": ("pysbd", "sentencex"),
+    "en": ("pysbd", "sentencex"),
+    "es": ("blingfire", "sentencex"),
+    "fr": ("blingfire", "sentencex"),
+    "it": ("blingfire", "sentencex"),
+    "ja": ("sentencex", "blingfire"),
     "pt": ("blingfire", "sentencex"),
     "ru": ("blingfire", "sentencex"),
-    "zh": ("blingfire", "sentencex"),
+    "zh": ("pysbd", "sentencex"),
 }
 DEFAULT_SEGMENTERS: tuple[str, str | None] = ("sentencex", "blingfire")
 
@@ -54,6 +67,7 @@ _OPENERS = "\"'“‘«¿¡「『‹〈《—–-"
 _ENUMERATOR = re.compile(r"\d{1,3}|[ivxlcIVXLC]{1,4}|\w")
 _GLUED = re.compile(r"(?<=[^\W_][^\W_])([.!?])(?=[^\W\d_][^\W\d_]+(?=[\s,;:!?]|\.(?!\w)|$))")
 _WS = re.compile(r"\s+")
+_OPEN_QUOTES = {"“": "”", "‘": "’", "«": "»", "„": "“", "‚": "‘"}
 _CANDIDATE = re.compile(
     "[" + re.escape(_TERMINALS + _TERMINALS_NO_SPACE) + "]+[" + re.escape(_CLOSERS) + "]*"
 )
@@ -69,11 +83,17 @@ def _align(text: str, pieces: Sequence[str]) -> list[int]:
     pos = 0
     n = len(text)
     for piece in pieces:
-        core = _WS.sub("", piece)
+        core = piece.strip()
         if not core:
             continue
+        # Fast path: the piece is a verbatim slice after some whitespace.
+        found = text.find(core, pos, pos + len(core) + 256)
+        if found >= 0 and not text[pos:found].strip():
+            pos = found + len(core)
+            ends.append(pos)
+            continue
         i = pos
-        for ch in core:
+        for ch in _WS.sub("", core):
             while i < n and text[i].isspace():
                 i += 1
             if i >= n or text[i] != ch:
@@ -100,7 +120,11 @@ def _unglue(text: str) -> str:
         word = text[word_start:start]
         nxt = text[m.end() : m.end() + 1]
         last = word[-1:]
-        if not nxt.isupper() or not (last.islower() or last.isdigit()) or any(c in word for c in "/@:._"):
+        if (
+            not nxt.isupper()
+            or not (last.islower() or last.isdigit())
+            or any(c in word for c in "/@:._")
+        ):
             return m.group(1)
         return m.group(1) + " "
 
@@ -118,6 +142,26 @@ def _pysbd_segmenter(lang: str):
     import pysbd
 
     return pysbd.Segmenter(language=_pysbd_language(lang), clean=False)
+
+
+@functools.lru_cache(maxsize=32)
+def _pysbd_titles(lang: str) -> frozenset[str]:
+    """pySBD's abbreviations that stand before a name ("mr", "dr", "prof"): not sentence ends."""
+    import pysbd.languages
+
+    module = pysbd.languages.Language.get_language_code(_pysbd_language(lang))
+    return frozenset(a.strip().lower() for a in module.Abbreviation.PREPOSITIVE_ABBREVIATIONS)
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word before the punctuation that ends at ``end``, lower case: "Dr." -> "dr"."""
+    i = end
+    while i > 0 and not text[i - 1].isalnum():
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isalnum():
+        j -= 1
+    return text[j:i].lower()
 
 
 def _pieces_pysbd(text: str, lang: str) -> list[str]:
@@ -202,8 +246,10 @@ def plausible_boundary(text: str, end: int) -> bool:
     first = text[k]
     if not (first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())):
         return False
-    before = text[:j].rsplit(None, 1)
-    word = "".join(c for c in (before[-1] if before else "") if c.isalnum())
+    w = j
+    while w > 0 and not text[w - 1].isspace():
+        w -= 1
+    word = "".join(c for c in text[w:j] if c.isalnum())
     return not _ENUMERATOR.fullmatch(word)
 
 
@@ -238,41 +284,77 @@ def sentence_ends(text: str, lang: str, *, shortcut: bool = True) -> list[int]:
     work = _unglue(text)
     # Offsets are found in ``work`` and mapped back through non-space characters.
     extra: set[int] = set()
+    titles = _pysbd_titles(lang) if primary == "pysbd" else frozenset()
     if supplement is not None:
-        extra = {e for e in _tight(work, library_ends(work, lang, supplement))}
-        plausible = {e for e in extra if plausible_boundary(work, e)}
-        # A slow primary (pySBD, ~0.25 MB/s) cannot add anything when the fast
-        # supplement already ends a plausible sentence at every candidate and
-        # nowhere else: skip it there. This only saves time.
+        extra = _tight(work, library_ends(work, lang, supplement))
+        plausible = {
+            e
+            for e in extra
+            if plausible_boundary(work, e) and not (titles and _word_before(work, e) in titles)
+        }
+        # A slow primary (pySBD, ~0.25 MB/s) cannot change the result when the
+        # fast supplement already ends a plausible sentence at every candidate
+        # and nowhere else, and no typographic quotation could make pySBD keep
+        # two sentences together: skip it there. This only saves time.
         if (
             shortcut
             and primary == "pysbd"
             and "\n" not in work
             and plausible == extra
             and extra == _candidates(work)
+            and not any(q in work for q in _OPEN_QUOTES)
         ):
-            ends = sorted(extra)
-            return _map_back(work, text, _merge_unspoken(work, ends) if MERGE else ends)
+            return _map_back(work, text, _attach_closers(work, sorted(extra)))
         extra = plausible
     base = _tight(work, library_ends(work, lang, primary))
+    if supplement is not None and primary == "pysbd":
+        extra = {e for e in extra if e in base or not _inside_quotation(work, base, e)}
     if supplement is not None:
         # The primary's boundaries stand unless the supplement disagrees and
         # the text after the boundary shows it cannot start a sentence.
         base = {e for e in base if e in extra or not _continues(work, e)}
-    ends = sorted(base | extra)
-    return _map_back(work, text, _merge_unspoken(work, ends) if MERGE else ends)
+    return _map_back(work, text, _attach_closers(work, sorted(base | extra)))
 
 
-MERGE = False
-_LIST_ITEM = re.compile(r"(?:\w{1,3}|[ivxlc]{1,5})[.)]\s")
+
+
+def _inside_quotation(text: str, base: set[int], end: int) -> bool:
+    """True when ``end`` lies inside a typographic quotation within one primary sentence.
+
+    pySBD keeps a quotation of several sentences together. Where the quote
+    marks say which way they face (“ ” ‘ ’ « »), that judgement is kept; a
+    straight ``"`` cannot tell an opening from a closing mark (and a quotation
+    running over paragraphs is never closed), so there the supplement decides.
+    A ’ between letters is an apostrophe, not a closing mark.
+    """
+    start = max((b for b in base if b < end), default=0)
+    stop = min((b for b in base if b > end), default=len(text))
+    stack: list[str] = []
+    for i in range(start, end):
+        c = text[i]
+        if c in _OPEN_QUOTES:
+            stack.append(_OPEN_QUOTES[c])
+        elif stack and c == stack[-1]:
+            if c == "’" and i + 1 < len(text) and text[i + 1].isalpha():
+                continue
+            stack.pop()
+    if not stack:
+        return False
+    closer = stack[-1]
+    rest = text[end:stop]
+    for i, c in enumerate(rest):
+        if c == closer and not (c == "’" and i + 1 < len(rest) and rest[i + 1].isalpha()):
+            return True
+    return False
 
 
 def _continues(text: str, end: int) -> bool:
     """True when the text after ``end`` visibly continues the same sentence.
 
-    On the same line, what follows is a lower-case word (not a list item such
-    as "b) ..."), a comma, semicolon or colon, or more sentence punctuation
-    ("wait.. what", "?hl=en" in a URL).
+    On the same line, what follows is a comma, semicolon or colon, a
+    lower-case word after an ellipsis ("well.. maybe"), or, with no
+    space between, anything but a capital, digit or opening quote: more
+    sentence punctuation ("wait.|.what") or the rest of a URL ("search?|hl=en").
     """
     n = len(text)
     k = end
@@ -283,32 +365,46 @@ def _continues(text: str, end: int) -> bool:
     if k >= n:
         return False
     c = text[k]
-    if c.islower():
-        return not _LIST_ITEM.match(text, k)
-    if c in ",;:" or c in _TERMINALS:
+    if c in ",;:":
         return True
-    return k == end and not (c.isupper() or c in _OPENERS)
+    if c.islower():
+        # An ellipsis before a lower-case word trails off mid-sentence.
+        i = end
+        while i > 0 and text[i - 1] in ".…":
+            i -= 1
+        return text[i:end].count(".") >= 2 or "…" in text[i:end]
+    if k == end and c in _TERMINALS:
+        # Inside a run of punctuation that ends a word ("wait..what"); a run
+        # standing apart (" .. ") is left as the library split it.
+        i = end
+        while i > 0 and text[i - 1] in _TERMINALS:
+            i -= 1
+        return i > 0 and not text[i - 1].isspace()
+    if k > end or text[end - 1] in _TERMINALS_NO_SPACE:
+        return False
+    return not (c.isupper() or c.isdigit() or c in _OPENERS or (c.isalpha() and not c.islower()))
 
 
-def _merge_unspoken(text: str, ends: list[int]) -> list[int]:
-    """Drop ends that leave a piece with no letter or digit (":)", "!!!", "..") on one line.
+def _attach_closers(text: str, ends: list[int]) -> list[int]:
+    """Move an end past punctuation glued to it: 'holen!|«' -> 'holen!«|', '。|」' -> '。」|'.
 
-    Such a piece joins the sentence before it: alone it is nothing a voice can
-    say, and after a sentence on the same line it belongs to it. A piece after
-    a line break (a "***" separator) stays apart.
+    A sentence never ends inside a token: closing quotes and brackets, and
+    other punctuation (not another full stop) running on to the next space,
+    belong to the sentence before.
     """
     out: list[int] = []
-    start = 0
-    for end in [*ends, len(text)]:
-        piece = text[start:end]
-        if out and not any(c.isalnum() for c in piece) and "\n" not in piece:
-            if end == len(text):
-                out.pop()
-            else:
-                out[-1] = end
-        elif end < len(text):
-            out.append(end)
-        start = end
+    n = len(text)
+    for end in ends:
+        k = end
+        while k < n and text[k] in _CLOSERS:
+            k += 1
+        j = k
+        while j < n and not (text[j].isspace() or text[j].isalnum() or text[j] in _TERMINALS):
+            j += 1
+        if j == n or text[j].isspace():
+            k = j
+        if k < n and (not out or k > out[-1]):
+            out.append(k)
     return out
 
 
@@ -316,7 +412,7 @@ def _map_back(work: str, text: str, ends: list[int]) -> list[int]:
     """Map end offsets in ``work`` (``text`` with spaces added) to offsets in ``text``."""
     if work is text or len(work) == len(text):
         return ends
-    pieces = [work[a:b] for a, b in zip([0, *ends], ends)]
+    pieces = [work[a:b] for a, b in zip([0, *ends], ends, strict=False)]
     return _align(text, pieces)
 
 
@@ -324,7 +420,7 @@ def split_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """``(start, end)`` spans that tile ``text`` exactly, one per sentence."""
     ends = sentence_ends(text, lang)
     starts = [0, *ends]
-    return list(zip(starts, [*ends, len(text)]))
+    return list(zip(starts, [*ends, len(text)], strict=False))
 
 
 def split_sentences(text: str, lang: str) -> list[str]:

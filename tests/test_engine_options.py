@@ -1,0 +1,203 @@
+"""Engine options, precision policy, memory policy and compiled decode steps (logic on CPU)."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from engine_support import t3_cond, tiny_model, tiny_t3
+from tts_cli.engine import device as device_mod
+from tts_cli.engine.cuda_graphs import GraphedStep, bucket_length
+from tts_cli.engine.memory import CleanupPolicy, Offloader, is_oom
+from tts_cli.engine.options import EngineOptions, auto_batch_size, per_chunk_bytes
+from tts_cli.engine.precision import ReducedPrecision, engine_dtype
+from tts_cli.engine.sampling import SamplingParams
+from tts_cli.engine.t3_batched import BatchedT3
+from tts_cli.errors import OptionError
+
+# ---------------------------------------------------------------- options
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"dtype": "fp8"}, "unknown --dtype 'fp8'; use one of: auto, float32, bfloat16, float16"),
+        ({"batch_size": 0}, "--batch-size 0 is invalid; use auto or a whole number >= 1"),
+        ({"batch_size": "many"}, "--batch-size 'many' is not a number; use auto or a whole number >= 1"),
+        ({"cleanup_every": 0}, "--cleanup-every 0 is invalid; use a whole number of batches >= 1"),
+        ({"compile": "yes"}, "--compile must be on or off, got 'yes'; use --compile or --no-compile"),
+    ],
+)
+def test_invalid_options_name_the_allowed_values(kwargs, message):
+    with pytest.raises(OptionError) as info:
+        EngineOptions(**kwargs).validate()
+    assert str(info.value) == message
+
+
+def test_valid_options_and_batch_size_forms():
+    EngineOptions().validate()
+    assert EngineOptions(batch_size="auto").fixed_batch_size is None
+    assert EngineOptions(batch_size="12").fixed_batch_size == 12
+    assert EngineOptions(batch_size=3).fixed_batch_size == 3
+    with pytest.raises(AttributeError):
+        EngineOptions().dtype = "float16"  # frozen
+
+
+def test_auto_batch_size_from_free_memory():
+    per_chunk = 100 * 2**20
+    assert auto_batch_size(free_bytes=10 * 2**30, per_chunk_bytes=per_chunk) == 61  # 60 % of 10 GiB
+    assert auto_batch_size(free_bytes=80 * 2**30, per_chunk_bytes=per_chunk) == 64  # capped
+    assert auto_batch_size(free_bytes=2**20, per_chunk_bytes=per_chunk) == 1  # one always possible
+    cfg = SimpleNamespace(num_hidden_layers=30, num_key_value_heads=16, head_dim=64,
+                          hidden_size=1024, num_attention_heads=16)
+    bf16 = per_chunk_bytes(cfg, 2, max_tokens=1000)
+    assert bf16 < per_chunk_bytes(cfg, 4, max_tokens=1000)
+    assert 300 * 2**20 < bf16 < 600 * 2**20  # the KV cache of 2 rows x 1400 positions dominates
+
+
+# ---------------------------------------------------------------- precision
+
+
+def test_auto_dtype_follows_the_gpu_capability(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert device_mod.resolve_dtype("auto", "cuda") == torch.bfloat16
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    assert device_mod.resolve_dtype("auto", "cuda") == torch.float16
+    assert device_mod.resolve_dtype("auto", "cpu") == torch.float32
+
+
+def test_engine_dtype_auto_is_the_models_and_reduced_needs_cuda():
+    model = SimpleNamespace(dtype=torch.float32, device="cpu")
+    assert engine_dtype("auto", model) == torch.float32
+    with pytest.raises(OptionError, match="needs a CUDA device"):
+        engine_dtype("bfloat16", model)
+
+
+def test_reduced_precision_casts_t3_and_flow_decoder_only_and_restores_exactly():
+    tts = tiny_model().tts
+    before = {k: v.clone() for k, v in tts.t3.state_dict().items()}
+    policy = ReducedPrecision(tts, torch.bfloat16)
+    assert tts.t3.speech_head.weight.dtype == torch.bfloat16
+    assert next(tts.s3gen.flow.decoder.estimator.parameters()).dtype == torch.bfloat16
+    assert next(tts.s3gen.mel2wav.parameters()).dtype == torch.float32  # vocoder stays fp32
+    assert next(tts.s3gen.tokenizer.parameters()).dtype == torch.float32
+    assert next(tts.ve.parameters()).dtype == torch.float32
+    policy.restore()
+    after = tts.t3.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # not rounded through bf16
+
+
+# ---------------------------------------------------------------- memory
+
+
+def test_cleanup_every_adapts_to_the_run_length():
+    assert CleanupPolicy("cpu", None, total_batches=30).every == 10
+    assert CleanupPolicy("cpu", None, total_batches=6).every == 5
+    assert CleanupPolicy("cpu", None, total_batches=None).every == 5
+    policy = CleanupPolicy("cpu", 2, total_batches=30)
+    assert [policy.after_batch() for _ in range(5)] == [False, True, False, True, False]
+    policy.final()
+    assert policy.cleanups == 3
+
+
+def test_oom_detection():
+    assert is_oom(torch.OutOfMemoryError("CUDA out of memory"))
+    assert is_oom(RuntimeError("CUDA error: out of memory"))
+    assert not is_oom(RuntimeError("shape mismatch"))
+    assert not is_oom(ValueError("out of memory"))
+
+
+def test_offloader_keeps_only_the_active_phase_on_the_device(monkeypatch):
+    moves = []
+
+    class Spy(torch.nn.Linear):
+        def to(self, *args, **kwargs):
+            moves.append((self.tag, args[0]))
+            return self
+
+    a, b = Spy(2, 2), Spy(2, 2)
+    a.tag, b.tag = "t3", "s3gen"
+    off = Offloader({"t3": [a], "s3gen": [b]}, "cuda", enabled=True)
+    monkeypatch.setattr("tts_cli.engine.memory.free_memory", lambda device: None)
+    off.activate("t3")
+    off.activate("t3")  # already active: no moves
+    off.activate("s3gen")
+    assert moves == [("s3gen", "cpu"), ("t3", "cuda"), ("t3", "cpu"), ("s3gen", "cuda")]
+    disabled = Offloader({"t3": [a]}, "cuda", enabled=False)
+    disabled.activate("t3")
+    assert len(moves) == 4
+
+
+# ---------------------------------------------------------------- compiled steps
+
+
+def test_bucket_lengths():
+    assert bucket_length(1, 1000) == 128
+    assert bucket_length(128, 1000) == 128
+    assert bucket_length(129, 1000) == 256
+    assert bucket_length(990, 1000) == 1000  # capped at the cache size
+
+
+def test_graph_capture_failure_warns_once_and_runs_eagerly(caplog):
+    calls = []
+
+    def step(key):
+        calls.append(key)
+        return torch.ones(1)
+
+    runner = GraphedStep(step, mode="graphs", warmup_steps=1)
+    if torch.cuda.is_available():
+        pytest.skip("capture would succeed here")
+    with caplog.at_level(logging.WARNING):
+        outs = [runner("k") for _ in range(4)]
+    assert all(o.item() == 1 for o in outs) and len(calls) == 4
+    assert not runner.enabled and runner.failed
+    assert sum("CUDA graph capture failed" in r.message for r in caplog.records) == 1
+
+
+def test_compile_failure_falls_back_to_eager(monkeypatch, caplog):
+    def broken_compile(fn, **kwargs):
+        raise RuntimeError("inductor: no C++ compiler")
+
+    monkeypatch.setattr(torch, "compile", broken_compile)
+    runner = GraphedStep(lambda key: torch.full((1,), 2.0), mode="compile")
+    with caplog.at_level(logging.WARNING):
+        assert runner("k").item() == 2.0
+        assert runner("k").item() == 2.0
+    assert runner.failed.startswith("RuntimeError") and runner.mode == "compile" and not runner.enabled
+    assert sum("torch.compile failed" in r.message for r in caplog.records) == 1
+
+
+def _texts(engine):
+    g = torch.Generator().manual_seed(0)
+    return [engine.text_tokens(torch.randint(3, 200, (n,), generator=g)) for n in (4, 19)]
+
+
+def test_bucketed_cache_lengths_give_the_same_tokens_as_exact_lengths():
+    """The graph-shaped step (attention over a bucket, future slots masked) is exact."""
+    t3 = tiny_t3()
+    params = SamplingParams(top_p=1e-6)
+    eager = BatchedT3(t3)
+    cemb = eager.cond_embeds(t3_cond())
+    want = eager.generate(cemb, _texts(eager), [20, 12], params)
+    bucketed = BatchedT3(t3, step_mode="graphs")
+    bucketed._graphs.warmup_steps = 10**9  # never capture: run the bucketed step eagerly
+    got = bucketed.generate(cemb, _texts(bucketed), [20, 12], params)
+    assert [t.tolist() for t in got] == [t.tolist() for t in want]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
+def test_cuda_graph_decode_equals_eager_on_gpu():
+    t3 = tiny_t3().to("cuda")
+    params = SamplingParams(top_p=1e-6)
+    eager = BatchedT3(t3)
+    cemb = eager.cond_embeds(t3_cond())
+    want = eager.generate(cemb, _texts(eager), [40, 30], params)
+    graphed = BatchedT3(t3, step_mode="graphs")
+    got = graphed.generate(cemb, _texts(graphed), [40, 30], params)
+    assert graphed.step_failure is None and graphed._graphs.graphs
+    assert [t.tolist() for t in got] == [t.tolist() for t in want]
+    t3.to("cpu")

@@ -1,0 +1,167 @@
+"""Stock loop versus the fast engine, side by side on the same random weights.
+
+    python -m tts_cli.bench --size tiny|full --device cpu|cuda --chunks N --tokens M --json
+
+Both sides get the same model object, the same chunk texts, the same voice file, the same
+token budget per chunk and the same quality settings (float32 unless ``--dtype`` says
+otherwise for ours, ``--cfm-steps`` for both, stock sampling defaults).
+
+Baseline, per chunk, what ``ChatterboxTTS.generate(text, audio_prompt_path=voice)`` does, in
+its order: ``prepare_conditionals(voice)`` (generate() recomputes them on every call that
+passes a voice), ``punc_norm``, tokenise, ``t3.inference(max_new_tokens=M)``, drop invalid
+tokens, ``s3gen`` flow + vocoder with stock's fade-in, Perth watermark
+(``tts_cli.engine.stock.stock_generate``). The only departure from generate() is the token
+budget: generate() hard-codes 1000 and random weights never stop, so both sides use M.
+
+Ours: ``FastEngine`` with a cold voice cache (its conditionals are computed once, inside the
+timed region). Model loading is outside both timings; a one-chunk warm-up of each side runs
+first so neither pays one-time initialisation in its figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TEXTS = (
+    "The old lighthouse keeper climbed the stairs every evening at dusk.",
+    "She opened the letter slowly, afraid of what it might say.",
+    "Rain drummed on the tin roof while the children slept upstairs.",
+    "By morning the river had risen almost to the garden wall.",
+    "He counted the coins twice and still came up one short.",
+    "Nobody in the village remembered who had planted the oak.",
+    "The train was late again, so they walked along the tracks.",
+    "A single candle burned in the window of the empty house.",
+)
+STAGE_NAMES = ("conditionals", "t3", "s3gen", "vocoder", "other")
+
+
+def chunk_texts(n: int) -> list[str]:
+    return [TEXTS[i % len(TEXTS)] for i in range(n)]
+
+
+def run_baseline(model, voice: Path, texts: list[str], tokens: int, gen) -> tuple[float, float, dict]:
+    """Stock generate() steps per chunk; returns (wall seconds, audio seconds, stage seconds)."""
+    import torch
+
+    from tts_cli.engine.stock import StageClock, stock_generate
+
+    tts = model.tts
+    stages = {s: 0.0 for s in STAGE_NAMES}
+    clock = StageClock(stages)
+    if gen.seed is not None:
+        torch.manual_seed(gen.seed)
+    samples = 0
+    saved = tts.conds
+    t0 = time.perf_counter()
+    try:
+        for text in texts:
+            with clock("conditionals"), torch.inference_mode():
+                tts.prepare_conditionals(str(voice), exaggeration=gen.exaggeration)
+            wav, _ = stock_generate(tts, tts.conds, text, tokens, gen, clock)
+            samples += wav.shape[0]
+    finally:
+        tts.conds = saved
+    return time.perf_counter() - t0, samples / 24_000, stages
+
+
+def run_ours(model, voice: Path, texts: list[str], tokens: int, gen, options) -> tuple[float, float, dict, dict]:
+    """The fast engine over all chunks; returns (wall, audio seconds, stage seconds, stats)."""
+    from tts_cli.engine.base import SynthesisRequest
+    from tts_cli.engine.fast import FastEngine
+
+    requests = [SynthesisRequest(index=i, text=t, max_new_tokens=tokens) for i, t in enumerate(texts)]
+    samples = 0
+    t0 = time.perf_counter()
+    engine = FastEngine(model, gen, options, voice=voice)
+    try:
+        for chunk in engine.synthesize(requests):
+            samples += chunk.audio.shape[0]
+    finally:
+        engine.close()
+    return time.perf_counter() - t0, samples / 24_000, dict(engine.stage_seconds), dict(engine.stats)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m tts_cli.bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--size", choices=("tiny", "full"), default="tiny", help="random checkpoint size")
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--chunks", type=int, default=4, help="number of chunks")
+    p.add_argument("--tokens", type=int, default=100, help="speech tokens per chunk (both sides)")
+    p.add_argument("--cfm-steps", type=int, default=10, help="flow-matching steps (both sides)")
+    p.add_argument("--voice-seconds", type=float, default=6.0, help="length of the synthetic voice")
+    p.add_argument("--voice", type=Path, default=None, help="a voice file instead of the synthetic one")
+    p.add_argument("--model-dir", type=Path, default=None, help="use this checkpoint instead of a fresh one")
+    p.add_argument("--batch-size", default="auto", help="ours: chunks per batch (auto|N)")
+    p.add_argument("--dtype", default="auto", help="ours: auto|float32|bfloat16|float16")
+    p.add_argument("--compile", choices=("auto", "on", "off"), default="auto", help="ours: CUDA graphs")
+    p.add_argument("--seed", type=int, default=0, help="torch seed for both sides")
+    p.add_argument("--skip-baseline", action="store_true", help="time ours only (long GPU books)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    import torch
+
+    from tts_cli.engine import adapter
+    from tts_cli.engine.base import GenerationOptions
+    from tts_cli.engine.options import EngineOptions
+    from tts_cli.testing.checkpoint import write_checkpoint, write_reference_wav
+
+    with tempfile.TemporaryDirectory(prefix="ttsgen-bench-") as tmp:
+        tmp = Path(tmp)
+        model_dir = args.model_dir or write_checkpoint(tmp / f"model-{args.size}", size=args.size, seed=0)
+        voice = args.voice or write_reference_wav(tmp / "voice.wav", seconds=args.voice_seconds, seed=1)
+        model = adapter.load_model(adapter.ModelSpec(model_dir=model_dir, device=args.device))
+        gen = GenerationOptions(cfm_steps=args.cfm_steps, seed=args.seed)
+        compile_flag = {"auto": None, "on": True, "off": False}[args.compile]
+        bs = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
+        options = EngineOptions(dtype=args.dtype, compile=compile_flag, batch_size=bs,
+                                voice_cache_dir=tmp / "voices")
+        texts = chunk_texts(args.chunks)
+
+        # warm-up: one short chunk each, so lazy initialisation is in neither figure
+        warm = GenerationOptions(cfm_steps=1, seed=args.seed)
+        warm_opts = EngineOptions(dtype=args.dtype, compile=compile_flag, batch_size=1,
+                                  voice_cache_dir=tmp / "warm-voices")
+        if not args.skip_baseline:
+            run_baseline(model, voice, texts[:1], 2, warm)
+        run_ours(model, voice, texts[:1], 2, warm, warm_opts)
+
+        result: dict = {
+            "size": args.size, "device": model.device, "chunks": args.chunks, "tokens": args.tokens,
+            "cfm_steps": args.cfm_steps, "voice_seconds": args.voice_seconds,
+            "torch_threads": torch.get_num_threads(),
+        }
+        if not args.skip_baseline:
+            base_s, base_audio, base_stages = run_baseline(model, voice, texts, args.tokens, gen)
+        ours_s, audio_s, ours_stages, stats = run_ours(model, voice, texts, args.tokens, gen, options)
+        result.update(ours_s=round(ours_s, 3), audio_seconds=round(audio_s, 3),
+                      ours_rtf=round(ours_s / audio_s, 4) if audio_s else None,
+                      ours_x_realtime=round(audio_s / ours_s, 3), engine=stats)
+        stages = {"ours": {k: round(v, 3) for k, v in ours_stages.items()}}
+        if not args.skip_baseline:
+            result.update(baseline_s=round(base_s, 3), baseline_audio_seconds=round(base_audio, 3),
+                          baseline_rtf=round(base_s / base_audio, 4) if base_audio else None,
+                          speedup=round(base_s / ours_s, 3))
+            stages["baseline"] = {k: round(v, 3) for k, v in base_stages.items()}
+        result["stages"] = stages
+
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for k, v in result.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

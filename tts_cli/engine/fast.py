@@ -1,0 +1,235 @@
+"""The fast engine: many chunks per batch through batched T3 and batched S3Gen.
+
+Per batch: stock text normalisation and tokenisation, one batched T3 decode
+(``t3_batched``), invalid and stop tokens dropped as stock drops them, one batched CFM
+solve (``s3gen_batched``), then per chunk the float32 vocoder and the Perth watermark,
+as ``ChatterboxTTS.generate`` applies it. Chunks come out in request order.
+
+Memory policy: batches of ``batch_size`` chunks; a CUDA out-of-memory error frees memory,
+halves the batch and runs the same chunks again (no chunk is ever skipped); cached memory
+is released every ``cleanup_every`` batches and at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from tts_cli.engine import adapter
+from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
+from tts_cli.engine.memory import CleanupPolicy, Offloader, free_memory, is_oom
+from tts_cli.engine.options import CPU_BATCH_SIZE, EngineOptions, auto_batch_size, per_chunk_bytes
+from tts_cli.engine.precision import ReducedPrecision, engine_dtype
+from tts_cli.engine.s3gen_batched import BatchedS3Gen
+from tts_cli.engine.sampling import SamplingParams
+from tts_cli.engine.stock import StageClock
+from tts_cli.engine.t3_batched import BatchedT3
+from tts_cli.engine.voices import VoiceCache
+from tts_cli.errors import DeviceError
+
+logger = logging.getLogger(__name__)
+
+STAGES = ("conditionals", "t3", "s3gen", "vocoder", "other")
+SPEECH_VOCAB_SIZE = 6561  # S3 speech tokens below this are speakable; above are special
+
+
+class FastEngine:
+    """Batched Chatterbox synthesis; implements the ``Engine`` protocol."""
+
+    name = "fast"
+    sample_rate_hz = adapter.SAMPLE_RATE_HZ
+
+    def __init__(
+        self,
+        model: adapter.LoadedModel,
+        generation: GenerationOptions | None = None,
+        options: EngineOptions | None = None,
+        voice: Path | None = None,
+    ):
+        self.model = model
+        self.generation = generation = generation or GenerationOptions()
+        self.options = options = options or EngineOptions()
+        generation.validate()
+        options.validate()
+        self.device = model.device
+        self.on_cuda = str(self.device).startswith("cuda")
+        self.dtype = engine_dtype(options.dtype, model)
+        self.stage_seconds: dict[str, float] = {s: 0.0 for s in STAGES}
+        self._clock = StageClock(self.stage_seconds)
+        self.stats: dict[str, object] = {"batches": 0, "oom_retries": 0, "cleanups": 0}
+        tts = model.tts
+
+        with self._clock("conditionals"):
+            cache = VoiceCache(options.voice_cache_dir) if options.voice_cache else None
+            if cache is not None:
+                conds, hit = cache.conditionals(model, voice, generation.exaggeration)
+            else:
+                conds, hit = adapter.prepare_conditionals(model, voice, generation.exaggeration), False
+            self.stats["voice_cache_hit"] = hit
+        self.conds = conds
+
+        self._precision = ReducedPrecision(tts, self.dtype)
+        self.t3 = BatchedT3(tts.t3, check_every=options.check_every, step_mode=self._step_mode())
+        self.s3 = BatchedS3Gen(tts.s3gen)
+        self._offload = Offloader(
+            {"t3": [tts.t3], "s3gen": [tts.s3gen]}, self.device, enabled=options.cpu_offload and self.on_cuda
+        )
+        if options.cpu_offload and not self.on_cuda:
+            logger.info("--cpu-offload has no effect on %s", self.device)
+        with self._clock("conditionals"):
+            self._offload.activate("t3")
+            self.cond_emb = self.t3.cond_embeds(conds.t3)
+            self._offload.activate("s3gen")
+            self.prompt = self.s3.prompt(conds.gen)
+        self.batch_size = self._batch_size()
+        self.stats.update(
+            batch_size=self.batch_size,
+            dtype=str(self.dtype).removeprefix("torch."),
+            step_mode=self.t3.step_mode,
+        )
+        self.params = SamplingParams(
+            temperature=generation.temperature,
+            repetition_penalty=generation.repetition_penalty,
+            min_p=generation.min_p,
+            top_p=generation.top_p,
+            cfg_weight=generation.cfg_weight,
+        )
+        self._closed = False
+
+    # ------------------------------------------------------------------ setup helpers
+    def _step_mode(self) -> str:
+        wanted = self.options.compile
+        if wanted is None:
+            wanted = self.on_cuda
+        if not wanted:
+            return "eager"
+        return "graphs" if self.on_cuda else "compile"
+
+    def _batch_size(self) -> int:
+        fixed = self.options.fixed_batch_size
+        if fixed is not None:
+            return fixed
+        if not self.on_cuda:
+            return CPU_BATCH_SIZE
+        free, _total = torch.cuda.mem_get_info(torch.device(self.device))
+        need = per_chunk_bytes(
+            self.model.tts.t3.tfmr.config,
+            torch.finfo(self.dtype).bits // 8,
+            max_tokens=1000,
+            prompt_frames=self.prompt.prompt_frames,
+        )
+        return auto_batch_size(free, need)
+
+    # ------------------------------------------------------------------ synthesis
+    def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
+        """Audio for each request, in request order; batches of ``batch_size`` chunks."""
+        if self.generation.seed is not None:
+            torch.manual_seed(self.generation.seed)
+        total = len(requests) if hasattr(requests, "__len__") else None
+        policy = CleanupPolicy(
+            self.device,
+            self.options.cleanup_every,
+            math.ceil(total / self.batch_size) if total else None,
+        )
+        source = iter(requests)
+        pending: deque = deque()
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(pending) < self.batch_size:
+                    try:
+                        pending.append(next(source))
+                    except StopIteration:
+                        exhausted = True
+                if not pending:
+                    break
+                batch = [pending[i] for i in range(min(self.batch_size, len(pending)))]
+                try:
+                    results = self._run_batch(batch)
+                except Exception as e:
+                    if not is_oom(e):
+                        raise
+                    self._after_oom(e)
+                    continue  # the same chunks again, in a smaller batch
+                for chunk in results:
+                    pending.popleft()
+                    yield chunk
+                self.stats["batches"] = int(self.stats["batches"]) + 1
+                if self.on_cuda:
+                    policy.after_batch()
+        finally:
+            if self.on_cuda:
+                policy.final()
+            self.stats["cleanups"] = policy.cleanups
+
+    def _after_oom(self, error: BaseException) -> None:
+        self.t3.release()
+        free_memory(self.device)
+        if self.batch_size == 1:
+            raise DeviceError(
+                "out of GPU memory with one chunk per batch",
+                "use --cpu-offload, --dtype bfloat16/float16, shorter chunks, or --device cpu",
+            ) from error
+        self.batch_size = max(1, self.batch_size // 2)
+        self.stats["oom_retries"] = int(self.stats["oom_retries"]) + 1
+        self.stats["batch_size"] = self.batch_size
+        logger.warning("out of GPU memory: retrying with %d chunks per batch", self.batch_size)
+
+    def _run_batch(self, batch: list[Request]) -> list[ChunkAudio]:
+        """One batch through T3, S3Gen, the vocoder and the watermark."""
+        tts = self.model.tts
+        cb = adapter.api()
+        with self._clock("other"):
+            texts = [self.t3.text_tokens(tts.tokenizer.text_to_tokens(cb.punc_norm(r.text))) for r in batch]
+            cap = tts.t3.hp.max_speech_tokens
+            budgets = [max(1, min(int(r.max_new_tokens), cap)) for r in batch]
+        with self._clock("t3"):
+            self._offload.activate("t3")
+            raw = self.t3.generate(self.cond_emb, texts, budgets, self.params)
+            # stock: drop_invalid_tokens, then keep speakable tokens only
+            speech = [t[t < SPEECH_VOCAB_SIZE] for t in raw]
+        with self._clock("s3gen"):
+            self._offload.activate("s3gen")
+            spoken = [i for i, t in enumerate(speech) if t.numel() > 0]
+            mels = self.s3.mels(self.prompt, [speech[i] for i in spoken], self.generation.cfm_steps)
+        wavs: dict[int, np.ndarray] = {}
+        with self._clock("vocoder"):
+            for i, mel in zip(spoken, mels):
+                wavs[i] = self.s3.vocode(mel)
+        out = []
+        with self._clock("other"):
+            for i, req in enumerate(batch):
+                wav = wavs.get(i)
+                if wav is None:
+                    wav = np.zeros(0, dtype=np.float32)
+                else:
+                    wav = tts.watermarker.apply_watermark(wav, sample_rate=self.sample_rate_hz)
+                    wav = np.ascontiguousarray(wav, dtype=np.float32)
+                out.append(ChunkAudio(index=req.index, audio=wav, tokens=int(speech[i].numel())))
+        return out
+
+    # ------------------------------------------------------------------ teardown
+    def close(self) -> None:
+        """Release caches, undo precision casts and offloading, free memory."""
+        if self._closed:
+            return
+        self._closed = True
+        self.t3.release()
+        self._offload.restore()
+        self._precision.restore()
+        free_memory(self.device)
+        if self.t3.step_failure:
+            self.stats["compile_failure"] = self.t3.step_failure
+        self.stats["step_mode"] = self.t3.step_mode
+
+    def __enter__(self) -> FastEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
