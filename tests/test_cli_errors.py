@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def ttsgen(*args: str, cwd: Path | None = None, preexec_fn=None, stdin: str | None = None):
+def ttsgen(*args: str, cwd: Path | None = None, stdin: str | None = None):
     env = dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", COLUMNS="200")
     return subprocess.run(
         [sys.executable, "-m", "tts_cli", *args],
@@ -23,7 +22,6 @@ def ttsgen(*args: str, cwd: Path | None = None, preexec_fn=None, stdin: str | No
         cwd=cwd or REPO,
         env=env,
         timeout=300,
-        preexec_fn=preexec_fn,
         input=stdin,
     )
 
@@ -99,35 +97,32 @@ def test_output_folder_missing_is_an_error(tmp_path, book):
     assert not (tmp_path / "no").exists()
 
 
-def _drop_to_nobody():  # pragma: no cover - runs in the child
-    os.setgid(65534)
-    os.setuid(65534)
-
-
-def test_read_only_output_folder_is_an_error():
-    # root ignores permission bits, so run the CLI as "nobody" when the suite runs as root
-    base = Path(tempfile.mkdtemp(prefix="ttsgen-ro-"))
-    try:
-        os.chmod(base, 0o755)
-        src = base / "book.txt"
-        src.write_text("A short book. It has two sentences.\n", encoding="utf-8")
-        src.chmod(0o644)
-        ro = base / "ro"
-        ro.mkdir()
-        old = ro / "out.wav"
-        old.write_bytes(b"old")
-        old.chmod(0o644)
+@pytest.fixture()
+def read_only_dir(tmp_path):
+    """A folder nobody can write to, root included: chmod for users, ``chattr +i`` for root
+    (root ignores permission bits, not the immutable flag)."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    (ro / "out.wav").write_bytes(b"old")
+    if os.geteuid() != 0:
         ro.chmod(0o555)
-        as_root = os.geteuid() == 0
-        proc = ttsgen(str(src), "-o", str(old), cwd=base, preexec_fn=_drop_to_nobody if as_root else None)
-        assert_one_line_error(proc, "not writable", code=3)
-        assert old.read_bytes() == b"old"
-        assert sorted(p.name for p in ro.iterdir()) == ["out.wav"]
+        yield ro
+        ro.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(ro)], capture_output=True).returncode != 0:
+        pytest.skip("running as root on a filesystem without chattr +i: cannot make a read-only folder")
+    try:
+        yield ro
     finally:
-        os.chmod(base / "ro", 0o755)
-        import shutil
+        subprocess.run(["chattr", "-i", str(ro)], capture_output=True)
 
-        shutil.rmtree(base, ignore_errors=True)
+
+def test_read_only_output_folder_is_an_error(book, read_only_dir):
+    old = read_only_dir / "out.wav"
+    proc = ttsgen(str(book), "-o", str(old))
+    assert_one_line_error(proc, "not writable", code=3)
+    assert old.read_bytes() == b"old"
+    assert sorted(p.name for p in read_only_dir.iterdir()) == ["out.wav"]
 
 
 def test_unknown_output_extension_lists_supported_formats(book, tmp_path):

@@ -69,8 +69,7 @@ def execute(req: RunRequest) -> dict | None:
     if req.engine not in ENGINES:
         raise OptionError(f"unknown engine {req.engine!r}", f"use one of: {', '.join(ENGINES)}")
     plan_options = PlanOptions(lang=req.lang, chunk_chars=req.chunk_chars, max_new_tokens=req.max_new_tokens)
-    if hasattr(plan_options, "validate"):
-        plan_options.validate()
+    plan_options.validate()
     generation = GenerationOptions(
         exaggeration=req.exaggeration,
         cfg_weight=req.cfg_weight,

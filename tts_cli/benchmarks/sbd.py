@@ -115,6 +115,24 @@ def score_golden(cases: list[dict], lang: str, backend: str | None) -> dict:
     }
 
 
+def _other_golden(sbd_dir: Path, quiet: bool) -> dict:
+    """Exact match on ``sbd/<lang>.json`` for supported languages other than English."""
+    from tts_cli.text.languages import SUPPORTED_LANGUAGES
+
+    out = {}
+    for path in sorted(sbd_dir.glob("*.json")):
+        lang = path.stem
+        if lang == "en" or lang not in SUPPORTED_LANGUAGES:
+            continue
+        cases = json.loads(path.read_text(encoding="utf-8"))
+        row = {name or "ours": score_golden(cases, lang, name) for name in (*LIBRARIES, None)}
+        out[lang] = row
+        if not quiet:
+            figures = "  ".join(f"{k} {v['exact']:.2f}" for k, v in row.items())
+            print(f"golden {lang} ({row['ours']['n']} verbatim cases): {figures}")
+    return out
+
+
 def _grid(cases: list[dict], lang: str) -> dict[str, float]:
     """F1 of every (primary, supplement) pair: the measurement behind ``SEGMENTERS``."""
     saved = SEGMENTERS.get(lang)
@@ -143,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         "--grid", action="store_true", help="also score every (primary, supplement) pair"
     )
     parser.add_argument(
+        "--other-golden",
+        action="store_true",
+        help="also score golden-rule cases of the other supported languages (small sets)",
+    )
+    parser.add_argument(
         "--no-shortcut", action="store_true", help="always run the primary library (check)"
     )
     args = parser.parse_args(argv)
@@ -153,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     langs = [x for x in args.lang.split(",") if x] or sorted(p.stem for p in ud_dir.glob("*.json"))
     result: dict = {"ud_f1": {}, "golden_en": {}}
     for lang in langs:
+        if not (ud_dir / f"{lang}.json").exists():
+            continue
         cases = json.loads((ud_dir / f"{lang}.json").read_text(encoding="utf-8"))
         row = {"chosen": "+".join(filter(None, SEGMENTERS.get(lang, DEFAULT_SEGMENTERS)))}
         for lib in LIBRARIES:
@@ -175,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, row in result["golden_en"].items():
                 print(f"golden en ({row['n']} verbatim cases): {name} exact {row['exact']:.4f}")
             print("ours failed: " + " ".join(result["golden_en"]["ours"]["failed"]))
+    if args.other_golden:
+        result["golden_other"] = _other_golden(args.data / "sbd", quiet=args.json)
     if args.json:
         print(json.dumps(result, indent=1))
     return 0

@@ -38,22 +38,25 @@ from collections.abc import Callable, Sequence
 
 logger = logging.getLogger(__name__)
 
-#: Per language: ``(primary, supplement)``, the pair with the best boundary
-#: F1 on Universal Dependencies treebanks (``python -m tts_cli.benchmarks.sbd
-#: --grid``); where two pairs are within 0.002, the faster one (pySBD runs at
-#: ~0.25 MB/s, the others at 4-10 MB/s). English keeps pySBD first because the
-#: golden rules (abbreviations, lists, numbers) need it: with blingfire as the
-#: supplement its F1 is higher (0.902) but golden-rule exact match falls to 0.87.
-#: Languages without UD data use sentencex, which has per-language rules for
-#: all 23, supplemented by blingfire (the best pair for Japanese and German-like
-#: abbreviation-heavy text).
+#: Per language: ``(primary, supplement)``. Rule: the best boundary F1 on the
+#: Universal Dependencies data (``python -m tts_cli.benchmarks.sbd --grid``);
+#: among pairs within 0.0025 of it, the best exact match on the pySBD /
+#: Pragmatic Segmenter golden rules (``--other-golden``), then the faster
+#: (pySBD runs at ~0.25 MB/s, the others at 4-10 MB/s). English keeps pySBD
+#: first because its golden rules (abbreviations, lists, numbers) need it:
+#: pysbd+blingfire has a higher F1 (0.902) but 0.87 golden exact match.
+#: Languages without UD data: by golden exact match where pySBD has rules and
+#: the data has cases (da, ar), else sentencex (rules for all 23 languages)
+#: with blingfire.
 SEGMENTERS: dict[str, tuple[str, str | None]] = {
+    "ar": ("pysbd", "sentencex"),
+    "da": ("pysbd", "sentencex"),
     "de": ("pysbd", "sentencex"),
     "en": ("pysbd", "sentencex"),
-    "es": ("blingfire", "sentencex"),
+    "es": ("pysbd", "blingfire"),
     "fr": ("blingfire", "sentencex"),
-    "it": ("blingfire", "sentencex"),
-    "ja": ("sentencex", "blingfire"),
+    "it": ("pysbd", "sentencex"),
+    "ja": ("pysbd", "sentencex"),
     "pt": ("blingfire", "sentencex"),
     "ru": ("blingfire", "sentencex"),
     "zh": ("pysbd", "sentencex"),
