@@ -68,7 +68,7 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
 def test_stdin_to_wav_on_stdout(tiny_model_dir, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "tts_cli", "-", "-o", "-", "--model-dir", str(tiny_model_dir),
-         "--device", "cpu", "--max-new-tokens", "8", "--cfm-steps", "2", "--quiet"],
+         "--device", "cpu", "--max-new-tokens", "8", "--cfm-steps", "2", "--quiet", "--no-trim"],
         input="Piped text becomes piped audio. It works in shell scripts.".encode(),
         capture_output=True, cwd=REPO, timeout=900,
         env=dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1"),
@@ -78,4 +78,13 @@ def test_stdin_to_wav_on_stdout(tiny_model_dir, tmp_path):
     wav = tmp_path / "piped.wav"
     wav.write_bytes(proc.stdout)
     audio, rate = sf.read(str(wav))
-    assert rate == RATE and len(audio) > 0.2 * RATE
+    # two short sentences make one chunk; untrimmed, it is a whole number of 40 ms tokens
+    assert rate == RATE
+    assert 0 < len(audio) <= 8 * SAMPLES_PER_TOKEN and len(audio) % SAMPLES_PER_TOKEN == 0
+
+
+def test_json_and_audio_cannot_share_stdout(tiny_model_dir):
+    proc = ttsgen("-", "-o", "-", "--json", "--model-dir", str(tiny_model_dir), stdin="Hello.")
+    assert proc.returncode == 2
+    assert "--json" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""

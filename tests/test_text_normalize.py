@@ -65,6 +65,9 @@ def test_long_digit_strings_are_left_alone():
         ("Chapitre XII", "fr", "Chapitre douze."),
         ("Kapitel III", "de", "Kapitel drei."),
         ("Then I went home", "en", "Then I went home."),
+        ("the book I read", "en", "The book I read."),
+        ("Part I was good", "en", "Part I was good."),
+        ("PART II: THE RETURN", "en", "PART two, THE RETURN."),
     ],
 )
 def test_roman_numerals_after_heading_words_are_read_as_numbers(source, lang, expected):

@@ -332,3 +332,37 @@ def test_place_names_do_not_switch_language():
     doc = _doc((None, [story, "“Is Briony Lodge, Serpentine Avenue, St. John’s Wood.”", story]))
     plan = plan_document(doc, PlanOptions(lang="auto"))
     assert {c.language for c in plan.chunks} == {"en"}
+
+
+def test_giant_prose_paragraph_is_segmented_in_windows():
+    # regression: pySBD on a 0.5 MB paragraph took 7.8 s with 20k windows
+    sentences = [
+        f"Sentence number {i} tells of Mr. Holmes and “a quoted line. Yes.” in Baker Street!"
+        for i in range(600)
+    ]
+    para = " ".join(sentences)
+    assert len(para) > 40_000
+    doc = _doc(("One", [para]))
+    options = PlanOptions(lang="en")
+    plan = plan_document(doc, options)
+    check_plan(doc, plan, options)
+    # windows never cut a sentence in two: every chunk starts a sentence
+    assert all(c.source_text.lstrip().startswith("Sentence number") for c in plan.chunks)
+
+
+def test_chapter_heading_stays_alone_with_its_pause():
+    body = "The first sentence of the chapter is long enough to be a chunk of its own."
+    plan = plan_document(_doc(("Chapter One", ["Chapter One", body])), PlanOptions(lang="en"))
+    assert [c.text for c in plan.chunks] == ["Chapter One.", body]
+    assert plan.chunks[0].pause_after == "paragraph"
+    # a bare numeral is too short to say alone: it joins the heading before it
+    plan = plan_document(
+        _doc(
+            (
+                "PREMIÈRE PARTIE: I",
+                ["PREMIÈRE PARTIE", "I", "Nous étions à l'Étude, quand le Proviseur entra."],
+            )
+        ),
+        PlanOptions(lang="fr"),
+    )
+    assert plan.chunks[0].text == "PREMIÈRE PARTIE un."

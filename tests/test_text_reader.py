@@ -292,7 +292,9 @@ def test_eval_texts_read_without_losing_words():
 def test_consecutive_headings_fold_into_one_chapter(tmp_path):
     # regression: "PREMIÈRE PARTIE" and "I" became two chapters, the first empty
     path = tmp_path / "bovary.txt"
-    path.write_text("PREMIÈRE PARTIE\n\nI\n\nNous étions à l'Étude.\n\nII\n\nSuite.\n", encoding="utf-8")
+    path.write_text(
+        "PREMIÈRE PARTIE\n\nI\n\nNous étions à l'Étude.\n\nII\n\nSuite.\n", encoding="utf-8"
+    )
     doc = read_document(path)
     assert [s.title for s in doc.sections] == ["PREMIÈRE PARTIE: I", "II"]
     assert doc.sections[0].paragraphs == ("PREMIÈRE PARTIE", "I", "Nous étions à l'Étude.")
@@ -307,4 +309,18 @@ def test_two_line_spanish_chapter_heading(tmp_path):
         encoding="utf-8",
     )
     (section,) = read_document(path).sections
-    assert section.title.startswith("Capítulo primero. Que trata") and section.title.endswith("Mancha")
+    assert section.title.startswith("Capítulo primero. Que trata") and section.title.endswith(
+        "Mancha"
+    )
+
+
+def test_html_file_reads_like_an_epub_chapter(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>x</title><style>p{}</style></head><body><nav>Home | About</nav>"
+        "<h1>A Page</h1><p>First words.</p><p>Second <b>bold</b> words.</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    assert doc.title == "A Page"
+    assert doc.paragraphs == ["A Page", "First words.", "Second bold words."]

@@ -134,6 +134,8 @@ def _assembly_options(req: RunRequest):
 
     if req.output is None:
         raise OptionError("no output file given", "add -o book.m4b (or .wav .flac .mp3 .m4a .ogg .opus, or - for stdout)")
+    if req.output == "-" and req.json_out:
+        raise OptionError("-o - and --json would both write to stdout", "write the audio to a file, or drop --json")
     fields = dict(req.assembly)
     if not req.normalize:
         if "loudness_lufs" in fields:

@@ -41,7 +41,7 @@ def _identifier():
 
 def identify(text: str) -> tuple[str, float]:
     """Most likely of the 23 languages for ``text`` and its probability."""
-    lang, prob = _identifier().classify(text[:2000])
+    lang, prob = _identifier().classify(text[:1000])
     return _ALIASES.get(lang, lang), float(prob)
 
 

@@ -65,10 +65,11 @@ _MAX_DIGITS = 15  # longer digit strings (phone numbers, ids) are left for the m
 
 
 _HEADING_ROMAN = re.compile(
-    r"\b(chapter|chap|part|book|volume|canto|act|chapitre|partie|livre|tome|kapitel|teil|buch|"
-    r"capítulo|capitulo|parte|libro|capitolo|hoofdstuk|deel|kapittel|del|luku|bölüm|глава|часть)"
-    r"(\.?\s+)([IVXLC]{1,7})\b(?![’'])",
-    re.IGNORECASE,
+    r"\b((?i:chapter|chap|part|book|volume|canto|act|chapitre|partie|livre|tome|kapitel|teil|"
+    r"buch|capítulo|capitulo|parte|libro|capitolo|hoofdstuk|deel|kapittel|del|luku|bölüm|"
+    r"глава|часть))(\.?\s+)([IVXLC]{1,7})\b"
+    # only where a heading ends: "CHAPTER IV." / "Book I" / "Part II: Title", not "book I read"
+    r"(?=\s*(?:[.:,;—–-]|$)|\s+[A-Z\"'“«])"
 )
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 

@@ -16,23 +16,24 @@ An earlier Chatterbox app used ``300 + 150 x (chunk length / max length)``.
 That rule ignores the speaking rate: its largest budget, 450 tokens, is 18 s
 of audio, which a full 300-character English chunk (~20 s at 15 chars/s)
 already exceeds, so the longest chunks are the ones that get cut; and it
-gives a 20-character "Yes, said he." 310 tokens (12 s) of room to babble.
-Ours gives that 270-character chunk 700 tokens (28 s) and the short one
-76 tokens (3 s).
+gives a 13-character "Yes, said he." 306 tokens (12 s) of room to babble.
+Ours gives a full 270-character chunk 700 tokens (28 s) and the short one
+58 tokens (2.3 s).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from tts_cli.errors import OptionError
+from tts_cli.errors import InputError, OptionError
 from tts_cli.text.chunker import Span, enforce_max, merge_short, pack_paragraph
 from tts_cli.text.document import Document
 from tts_cli.text.languages import PROFILES, check_language
-from tts_cli.text.normalize import speakable
+from tts_cli.text.normalize import _ALNUM, _HEADING_ROMAN, speakable
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ BUDGET_MARGIN = 1.5  # budget / expected tokens
 BUDGET_EXTRA_TOKENS = 25  # one second for breath and edge silence
 MIN_CHUNK_CHARS_OPTION = 20  # smallest --chunk-chars accepted
 MAX_CHUNK_CHARS_OPTION = 2000  # largest --chunk-chars accepted (clamped per language below)
+
+_GROWS = re.compile(r"[\d&%$£€]|" + _HEADING_ROMAN.pattern)
 
 PauseAfter = Literal["chunk", "paragraph", "chapter", "end"]
 
@@ -191,7 +194,17 @@ def min_chunk_chars(lang: str, max_chars: int) -> int:
 
 
 def _measure(text: str, lang: str) -> int:
-    return len(speakable(text, lang))
+    """Speakable length of ``text``, or a cheap upper bound when nothing in it can grow.
+
+    Clean-up only shortens text, except spelled-out numbers, symbols and
+    chapter numerals (and the final stop): without those, the collapsed
+    length plus one bounds it. Chunk texts are always measured exactly.
+    """
+    if _GROWS.search(text):
+        return len(speakable(text, lang))
+    if not _ALNUM.search(text):
+        return 0
+    return len(" ".join(text.split())) + 1
 
 
 def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
@@ -215,12 +228,18 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
         text = "\n\n".join(section.paragraphs)
         spans: list[Span] = []
         pos = 0
-        for para in section.paragraphs:
+        heading_paragraphs = 0  # leading paragraphs that make up the title
+        for k, para in enumerate(section.paragraphs):
             lang = paragraph_langs[p]
             p += 1
             mx, mn = limit(lang)
             end = pos + len(para)
-            spans.extend(pack_paragraph(text, pos, end, lang, mx, mn, _measure))
+            packed = pack_paragraph(text, pos, end, lang, mx, mn, _measure)
+            if section.title is not None and k == heading_paragraphs and len(packed) == 1:
+                if para in section.title:
+                    packed[0].heading = True
+                    heading_paragraphs += 1
+            spans.extend(packed)
             pos = end + 2
         spans = merge_short(text, spans, lambda lg: limit(lg)[0], lambda lg: limit(lg)[1], _measure)
         spans = enforce_max(text, spans, lambda lg: limit(lg)[0], _measure)
@@ -239,6 +258,13 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
         chapters.append(Chapter(title=title, first_chunk=len(chunks)))
         for span in spans:
             said = speakable(text[span.start : span.end], span.lang)
+            if not said and chunks and chunks[-1].chapter == len(chapters) - 1:
+                # Nothing to say after all: its source goes with the chunk before.
+                last = chunks[-1]
+                chunks[-1] = replace(
+                    last, source_text=last.source_text + text[span.start : span.end]
+                )
+                continue
             end_stripped = span.end
             while end_stripped > span.start and text[end_stripped - 1].isspace():
                 end_stripped -= 1
@@ -259,8 +285,6 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
             by_lang[span.lang] = by_lang.get(span.lang, 0) + len(said)
         chunks[-1] = _with_pause(chunks[-1], "chapter")
     if not chunks:
-        from tts_cli.errors import InputError
-
         raise InputError(f"nothing speakable in {doc.source}", "give a file with words in it")
     chunks[-1] = _with_pause(chunks[-1], "end")
     language = max(by_lang, key=lambda k: by_lang[k])
@@ -312,8 +336,6 @@ def _absorb_unspeakable(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _with_pause(chunk: Chunk, pause: PauseAfter) -> Chunk:
-    from dataclasses import replace
-
     return replace(chunk, pause_after=pause)
 
 

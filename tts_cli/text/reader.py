@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tts_cli.errors import InputError
 from tts_cli.text.document import Document, Section
-from tts_cli.text.markup import epub_sections, markdown_sections
+from tts_cli.text.markup import epub_sections, html_paragraphs, markdown_sections
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 def read_document(source: str | Path) -> Document:
-    """Read a .txt, .md or .epub file, or stdin for ``"-"``, into a ``Document``.
+    """Read a .txt, .md, .epub (or .html) file, or stdin for ``"-"``, into a ``Document``.
 
     Raises ``InputError`` for a missing file, a directory, a binary file, an
     EPUB that is not a zip or has no text, and empty or whitespace-only text.
@@ -49,6 +49,10 @@ def read_document(source: str | Path) -> Document:
     if suffix in (".md", ".markdown"):
         title, sections = markdown_sections(text)
         return _document(title or path.stem, None, sections, str(path))
+    if suffix in (".html", ".htm", ".xhtml"):
+        heading, paragraphs = html_paragraphs(text)
+        section = Section(heading, tuple(paragraphs))
+        return _document(heading or path.stem, None, [section], str(path))
     return _from_plain_text(text, source=str(path), default_title=path.stem)
 
 

@@ -297,15 +297,15 @@ def sentence_ends(text: str, lang: str, *, shortcut: bool = True) -> list[int]:
         }
         # A slow primary (pySBD, ~0.25 MB/s) cannot change the result when the
         # fast supplement already ends a plausible sentence at every candidate
-        # and nowhere else, and no typographic quotation could make pySBD keep
-        # two sentences together: skip it there. This only saves time.
+        # and nowhere else, and none of them lies inside a typographic quotation
+        # pySBD might keep whole: skip it there. This only saves time.
         if (
             shortcut
             and primary == "pysbd"
             and "\n" not in work
             and plausible == extra
             and extra == _candidates(work)
-            and not any(q in work for q in _OPEN_QUOTES)
+            and not _any_quoted(work, extra)
         ):
             return _map_back(work, text, _attach_closers(work, sorted(extra)))
         extra = plausible
@@ -319,6 +319,36 @@ def sentence_ends(text: str, lang: str, *, shortcut: bool = True) -> list[int]:
     return _map_back(work, text, _attach_closers(work, sorted(base | extra)))
 
 
+def _closes_later(text: str, closer: str, start: int, stop: int) -> bool:
+    """True when ``closer`` occurs in ``text[start:stop]`` as a closing mark (not an apostrophe)."""
+    i = text.find(closer, start, stop)
+    while i >= 0:
+        if not (closer == "’" and i + 1 < len(text) and text[i + 1].isalpha()):
+            return True
+        i = text.find(closer, i + 1, stop)
+    return False
+
+
+def _any_quoted(text: str, ends: set[int]) -> bool:
+    """True when any of ``ends`` lies inside a typographic quotation (one pass over ``text``)."""
+    if not ends or not any(q in text for q in _OPEN_QUOTES):
+        return False
+    targets = sorted(ends)
+    t = 0
+    stack: list[str] = []
+    for i, c in enumerate(text):
+        while t < len(targets) and targets[t] == i:
+            if stack and _closes_later(text, stack[-1], i, len(text)):
+                return True
+            t += 1
+        if t >= len(targets):
+            return False
+        if c in _OPEN_QUOTES:
+            stack.append(_OPEN_QUOTES[c])
+        elif stack and c == stack[-1]:
+            if not (c == "’" and i + 1 < len(text) and text[i + 1].isalpha()):
+                stack.pop()
+    return False
 
 
 def _inside_quotation(text: str, base: set[int], end: int) -> bool:
