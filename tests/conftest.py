@@ -11,6 +11,8 @@ import pytest
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# voice conditionals cached by test runs stay out of the user's cache (subprocesses inherit it)
+os.environ.setdefault("TTSGEN_VOICE_CACHE", tempfile.mkdtemp(prefix="ttsgen-voices-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tiny_t3(seed: int = 0):
     """A random 2-layer hidden-128 T3 (no perceiver), float32, CPU, eval mode."""
     import torch
@@ -46,7 +46,7 @@ def fresh(cond):
     return copy.deepcopy(cond)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tiny_checkpoint() -> Path:
     """A tiny random checkpoint folder, written once per test process and removed at exit."""
     from tts_cli.testing.checkpoint import write_checkpoint
@@ -56,7 +56,7 @@ def tiny_checkpoint() -> Path:
     return write_checkpoint(root / "tiny", size="tiny", seed=0)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tiny_model():
     """The tiny checkpoint loaded through the adapter (CPU, float32)."""
     from tts_cli.engine import adapter
@@ -64,7 +64,7 @@ def tiny_model():
     return adapter.load_model(adapter.ModelSpec(model_dir=tiny_checkpoint(), device="cpu"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reference_wav(seconds: float = 3.0, seed: int = 1) -> Path:
     from tts_cli.testing.checkpoint import write_reference_wav
 

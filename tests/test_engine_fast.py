@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from engine_support import reference_wav, tiny_model
+
 from tts_cli.engine.base import GenerationOptions, SynthesisRequest
 from tts_cli.engine.fast import STAGES, FastEngine
 from tts_cli.engine.options import EngineOptions
@@ -18,7 +18,9 @@ GREEDY = GenerationOptions(cfm_steps=1, seed=3, top_p=1e-6)  # deterministic T3 
 
 def _requests(budgets):
     return [
-        SynthesisRequest(index=10 + i, text=f"Sentence number {i} is here, and it is short.", max_new_tokens=b)
+        SynthesisRequest(
+            index=10 + i, text=f"Sentence number {i} is here, and it is short.", max_new_tokens=b
+        )
         for i, b in enumerate(budgets)
     ]
 
@@ -38,10 +40,11 @@ def test_chunks_come_back_in_order_with_960_samples_per_token(voice, tmp_path):
     with _engine(voice, tmp_path, batch_size=2) as engine:
         chunks = list(engine.synthesize(_requests(budgets)))
     assert [c.index for c in chunks] == [10, 11, 12, 13, 14]
-    for c, budget in zip(chunks, budgets):
-        assert 0 < c.tokens <= budget
+    for c, budget in zip(chunks, budgets, strict=True):
+        assert 0 <= c.tokens <= budget  # random weights also sample special (unspeakable) tokens
         assert c.audio.dtype == "float32" and c.audio.ndim == 1
         assert c.audio.shape[0] == 960 * c.tokens
+    assert sum(c.tokens for c in chunks) > 0
     assert engine.stats["batches"] == 3
     assert set(engine.stage_seconds) == set(STAGES)
     assert engine.stage_seconds["t3"] > 0 and engine.stage_seconds["s3gen"] > 0

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 import torch
-
 from engine_support import t3_cond, tiny_model, tiny_t3
+
 from tts_cli.engine import device as device_mod
 from tts_cli.engine.cuda_graphs import GraphedStep, bucket_length
 from tts_cli.engine.memory import CleanupPolicy, Offloader, is_oom
@@ -26,9 +26,15 @@ from tts_cli.errors import OptionError
     [
         ({"dtype": "fp8"}, "unknown --dtype 'fp8'; use one of: auto, float32, bfloat16, float16"),
         ({"batch_size": 0}, "--batch-size 0 is invalid; use auto or a whole number >= 1"),
-        ({"batch_size": "many"}, "--batch-size 'many' is not a number; use auto or a whole number >= 1"),
+        (
+            {"batch_size": "many"},
+            "--batch-size 'many' is not a number; use auto or a whole number >= 1",
+        ),
         ({"cleanup_every": 0}, "--cleanup-every 0 is invalid; use a whole number of batches >= 1"),
-        ({"compile": "yes"}, "--compile must be on or off, got 'yes'; use --compile or --no-compile"),
+        (
+            {"compile": "yes"},
+            "--compile must be on or off, got 'yes'; use --compile or --no-compile",
+        ),
     ],
 )
 def test_invalid_options_name_the_allowed_values(kwargs, message):
@@ -51,8 +57,13 @@ def test_auto_batch_size_from_free_memory():
     assert auto_batch_size(free_bytes=10 * 2**30, per_chunk_bytes=per_chunk) == 61  # 60 % of 10 GiB
     assert auto_batch_size(free_bytes=80 * 2**30, per_chunk_bytes=per_chunk) == 64  # capped
     assert auto_batch_size(free_bytes=2**20, per_chunk_bytes=per_chunk) == 1  # one always possible
-    cfg = SimpleNamespace(num_hidden_layers=30, num_key_value_heads=16, head_dim=64,
-                          hidden_size=1024, num_attention_heads=16)
+    cfg = SimpleNamespace(
+        num_hidden_layers=30,
+        num_key_value_heads=16,
+        head_dim=64,
+        hidden_size=1024,
+        num_attention_heads=16,
+    )
     bf16 = per_chunk_bytes(cfg, 2, max_tokens=1000)
     assert bf16 < per_chunk_bytes(cfg, 4, max_tokens=1000)
     assert 300 * 2**20 < bf16 < 600 * 2**20  # the KV cache of 2 rows x 1400 positions dominates
@@ -167,7 +178,9 @@ def test_compile_failure_falls_back_to_eager(monkeypatch, caplog):
     with caplog.at_level(logging.WARNING):
         assert runner("k").item() == 2.0
         assert runner("k").item() == 2.0
-    assert runner.failed.startswith("RuntimeError") and runner.mode == "compile" and not runner.enabled
+    assert (
+        runner.failed.startswith("RuntimeError") and runner.mode == "compile" and not runner.enabled
+    )
     assert sum("torch.compile failed" in r.message for r in caplog.records) == 1
 
 
@@ -201,3 +214,39 @@ def test_cuda_graph_decode_equals_eager_on_gpu():
     assert graphed.step_failure is None and graphed._graphs.graphs
     assert [t.tolist() for t in got] == [t.tolist() for t in want]
     t3.to("cpu")
+
+
+# ---------------------------------------------------------------- CPU decode threads
+
+
+def test_auto_decode_threads_keep_the_faster_count_and_probe_again():
+    from tts_cli.engine.cpu_threads import REPROBE_EVERY, DecodeThreads
+
+    tuner = DecodeThreads("auto", default_threads=2)
+    step_seconds = {1: 0.3, 2: 1.2}  # a busy machine: the second thread only waits
+    used = []
+    for _ in range(4 + REPROBE_EVERY + 4):
+        n = tuner.next_step()
+        used.append(n)
+        tuner.record(step_seconds[n])
+    assert used[:4] == [1, 1, 2, 2]  # probe: two steps each, the second one timed
+    assert set(used[4 : 4 + REPROBE_EVERY]) == {1}
+    assert used[4 + REPROBE_EVERY :] == [1, 1, 2, 2]  # load changes: probe again
+    assert tuner.choices == [1, 1]
+
+    idle = DecodeThreads("auto", default_threads=2)
+    for _ in range(6):
+        n = idle.next_step()
+        idle.record({1: 0.33, 2: 0.25}[n])
+    assert idle.chosen == 2
+
+
+def test_fixed_and_default_decode_threads():
+    from tts_cli.engine.cpu_threads import DecodeThreads
+
+    assert DecodeThreads(1).next_step() == 1
+    assert DecodeThreads(None).next_step() is None
+    assert DecodeThreads("auto", default_threads=1).next_step() == 1  # one core: nothing to choose
+    EngineOptions(cpu_decode_threads="auto").validate()
+    with pytest.raises(OptionError, match="cpu_decode_threads 0 is invalid"):
+        EngineOptions(cpu_decode_threads=0).validate()

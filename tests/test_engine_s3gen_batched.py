@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from engine_support import tiny_model
+
 from tts_cli.engine.s3gen_batched import BatchedS3Gen
 from tts_cli.testing.checkpoint import speech_like_wave
 
@@ -31,11 +31,13 @@ def test_batched_mels_and_audio_equal_stock_per_chunk(parts):
     stock_mels, noises = [], []
     for i, tok in enumerate(chunks):
         torch.manual_seed(100 + i)
-        stock_mels.append(s3gen.flow_inference(tok, ref_dict=dict(gen), n_cfm_timesteps=STEPS, finalize=True))
+        stock_mels.append(
+            s3gen.flow_inference(tok, ref_dict=dict(gen), n_cfm_timesteps=STEPS, finalize=True)
+        )
         torch.manual_seed(100 + i)  # the noise stock drew: randn_like(mu) over prompt + chunk
         noises.append(torch.randn(1, 80, prompt.prompt_frames + 2 * tok.numel()))
     ours = batched.mels(prompt, chunks, n_steps=STEPS, noises=noises)
-    for i, (a, b) in enumerate(zip(ours, stock_mels)):
+    for i, (a, b) in enumerate(zip(ours, stock_mels, strict=True)):
         assert a.shape == b.shape == (1, 80, 2 * chunks[i].numel())
         assert torch.allclose(a, b, atol=1e-4, rtol=1e-4), f"chunk {i}: {(a - b).abs().max()}"
 
@@ -57,3 +59,11 @@ def test_global_rng_noise_matches_stock_draw(parts):
     torch.manual_seed(5)
     got = batched.mels(prompt, [tok], n_steps=STEPS)[0]
     assert torch.allclose(got, want, atol=1e-4, rtol=1e-4)
+
+
+def test_chunks_are_grouped_so_padding_stays_bounded():
+    from tts_cli.engine.s3gen_batched import _length_groups
+
+    assert _length_groups([100, 90, 80], 0.25) == [[0, 1, 2]]  # 80 padded by 20 = 25 %
+    assert _length_groups([100, 40, 90, 45], 0.25) == [[0, 2], [3, 1]]
+    assert _length_groups([7], 0.25) == [[0]]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-
 from engine_support import fresh, t3_cond, tiny_t3
+
 from tts_cli.engine.sampling import SamplingParams
 from tts_cli.engine.t3_batched import BatchedT3
 
 # top_p this small keeps only the most likely token: sampling becomes deterministic
-GREEDY = SamplingParams(temperature=0.8, repetition_penalty=1.2, min_p=0.05, top_p=1e-6, cfg_weight=0.5)
+GREEDY = SamplingParams(
+    temperature=0.8, repetition_penalty=1.2, min_p=0.05, top_p=1e-6, cfg_weight=0.5
+)
 STOP = 6562
 
 
@@ -24,9 +26,14 @@ def _stock_tokens(t3, cond, ids: torch.Tensor, budget: int, params: SamplingPara
     text = F.pad(F.pad(ids[None], (1, 0), value=255), (0, 1), value=0)
     text = torch.cat([text, text])  # CFG rows, as ChatterboxTTS.generate builds them
     out = t3.inference(
-        t3_cond=fresh(cond), text_tokens=text, max_new_tokens=budget,
-        temperature=params.temperature, cfg_weight=params.cfg_weight,
-        repetition_penalty=params.repetition_penalty, min_p=params.min_p, top_p=params.top_p,
+        t3_cond=fresh(cond),
+        text_tokens=text,
+        max_new_tokens=budget,
+        temperature=params.temperature,
+        cfg_weight=params.cfg_weight,
+        repetition_penalty=params.repetition_penalty,
+        min_p=params.min_p,
+        top_p=params.top_p,
     )
     return out[0]
 
@@ -44,7 +51,7 @@ def test_mixed_length_batch_equals_stock_chunk_by_chunk(setup):
     ids = [_text(5, 1), _text(31, 2), _text(14, 3)]  # very different lengths: left padding
     budgets = [12, 7, 10]
     got = engine.generate(cemb, [engine.text_tokens(i) for i in ids], budgets, GREEDY)
-    for i, (tokens, budget) in enumerate(zip(got, budgets)):
+    for i, (tokens, budget) in enumerate(zip(got, budgets, strict=True)):
         want = _stock_tokens(t3, cond, ids[i], budget, GREEDY)
         assert tokens.tolist() == want.tolist(), f"chunk {i}"
         assert len(tokens) == budget  # random weights never stop: each row used its own budget
@@ -70,8 +77,10 @@ def test_forced_stop_ends_one_row_and_leaves_the_others_alone(setup):
             b[stop_row, STOP] = 1e4  # this row must emit the stop token at this step
         return b
 
-    got = engine.generate(cemb, [engine.text_tokens(i) for i in ids], budgets, GREEDY, logit_bias=bias)
-    stock = [_stock_tokens(t3, cond, i, b, GREEDY) for i, b in zip(ids, budgets)]
+    got = engine.generate(
+        cemb, [engine.text_tokens(i) for i in ids], budgets, GREEDY, logit_bias=bias
+    )
+    stock = [_stock_tokens(t3, cond, i, b, GREEDY) for i, b in zip(ids, budgets, strict=True)]
     assert got[stop_row].tolist() == stock[stop_row][:stop_step].tolist() + [STOP]
     for r in (0, 2):
         assert got[r].tolist() == stock[r].tolist()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import torch
-
 from engine_support import reference_wav, tiny_model
+
 from tts_cli.engine.voices import VoiceCache, default_cache_dir, voice_key
 
 

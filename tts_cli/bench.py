@@ -45,7 +45,9 @@ def chunk_texts(n: int) -> list[str]:
     return [TEXTS[i % len(TEXTS)] for i in range(n)]
 
 
-def run_baseline(model, voice: Path, texts: list[str], tokens: int, gen) -> tuple[float, float, dict]:
+def run_baseline(
+    model, voice: Path, texts: list[str], tokens: int, gen
+) -> tuple[float, float, dict]:
     """Stock generate() steps per chunk; returns (wall seconds, audio seconds, stage seconds)."""
     import torch
 
@@ -70,12 +72,16 @@ def run_baseline(model, voice: Path, texts: list[str], tokens: int, gen) -> tupl
     return time.perf_counter() - t0, samples / 24_000, stages
 
 
-def run_ours(model, voice: Path, texts: list[str], tokens: int, gen, options) -> tuple[float, float, dict, dict]:
+def run_ours(
+    model, voice: Path, texts: list[str], tokens: int, gen, options
+) -> tuple[float, float, dict, dict]:
     """The fast engine over all chunks; returns (wall, audio seconds, stage seconds, stats)."""
     from tts_cli.engine.base import SynthesisRequest
     from tts_cli.engine.fast import FastEngine
 
-    requests = [SynthesisRequest(index=i, text=t, max_new_tokens=tokens) for i, t in enumerate(texts)]
+    requests = [
+        SynthesisRequest(index=i, text=t, max_new_tokens=tokens) for i, t in enumerate(texts)
+    ]
     samples = 0
     t0 = time.perf_counter()
     engine = FastEngine(model, gen, options, voice=voice)
@@ -84,23 +90,58 @@ def run_ours(model, voice: Path, texts: list[str], tokens: int, gen, options) ->
             samples += chunk.audio.shape[0]
     finally:
         engine.close()
-    return time.perf_counter() - t0, samples / 24_000, dict(engine.stage_seconds), dict(engine.stats)
+    return (
+        time.perf_counter() - t0,
+        samples / 24_000,
+        dict(engine.stage_seconds),
+        dict(engine.stats),
+    )
+
+
+def _loadavg() -> float | None:
+    """1-minute load average: how busy the machine was (other jobs skew CPU timings)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m tts_cli.bench", description=__doc__.split("\n\n")[0])
-    p.add_argument("--size", choices=("tiny", "full"), default="tiny", help="random checkpoint size")
+    p = argparse.ArgumentParser(
+        prog="python -m tts_cli.bench", description=__doc__.split("\n\n")[0]
+    )
+    p.add_argument(
+        "--size", choices=("tiny", "full"), default="tiny", help="random checkpoint size"
+    )
     p.add_argument("--device", default="cpu", help="cpu or cuda")
     p.add_argument("--chunks", type=int, default=4, help="number of chunks")
     p.add_argument("--tokens", type=int, default=100, help="speech tokens per chunk (both sides)")
     p.add_argument("--cfm-steps", type=int, default=10, help="flow-matching steps (both sides)")
     p.add_argument("--voice-seconds", type=float, default=6.0, help="length of the synthetic voice")
-    p.add_argument("--voice", type=Path, default=None, help="a voice file instead of the synthetic one")
-    p.add_argument("--model-dir", type=Path, default=None, help="use this checkpoint instead of a fresh one")
+    p.add_argument(
+        "--voice", type=Path, default=None, help="a voice file instead of the synthetic one"
+    )
+    p.add_argument(
+        "--model-dir", type=Path, default=None, help="use this checkpoint instead of a fresh one"
+    )
     p.add_argument("--batch-size", default="auto", help="ours: chunks per batch (auto|N)")
     p.add_argument("--dtype", default="auto", help="ours: auto|float32|bfloat16|float16")
-    p.add_argument("--compile", choices=("auto", "on", "off"), default="auto", help="ours: CUDA graphs")
+    p.add_argument(
+        "--compile", choices=("auto", "on", "off"), default="auto", help="ours: CUDA graphs"
+    )
     p.add_argument("--seed", type=int, default=0, help="torch seed for both sides")
+    p.add_argument(
+        "--threads", type=int, default=None, help="torch intra-op threads for both sides"
+    )
+    p.add_argument(
+        "--decode-threads", default="1", help="ours: CPU threads for T3 decode steps (N|default)"
+    )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="alternate the two sides this many times; best of each",
+    )
     p.add_argument("--skip-baseline", action="store_true", help="time ours only (long GPU books)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p.parse_args(argv)
@@ -116,42 +157,94 @@ def main(argv: list[str] | None = None) -> int:
     from tts_cli.engine.options import EngineOptions
     from tts_cli.testing.checkpoint import write_checkpoint, write_reference_wav
 
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    decode_threads = {"default": None, "auto": "auto"}.get(args.decode_threads)
+    if decode_threads is None and args.decode_threads != "default":
+        decode_threads = int(args.decode_threads)
     with tempfile.TemporaryDirectory(prefix="ttsgen-bench-") as tmp:
         tmp = Path(tmp)
-        model_dir = args.model_dir or write_checkpoint(tmp / f"model-{args.size}", size=args.size, seed=0)
-        voice = args.voice or write_reference_wav(tmp / "voice.wav", seconds=args.voice_seconds, seed=1)
+        model_dir = args.model_dir or write_checkpoint(
+            tmp / f"model-{args.size}", size=args.size, seed=0
+        )
+        voice = args.voice or write_reference_wav(
+            tmp / "voice.wav", seconds=args.voice_seconds, seed=1
+        )
         model = adapter.load_model(adapter.ModelSpec(model_dir=model_dir, device=args.device))
         gen = GenerationOptions(cfm_steps=args.cfm_steps, seed=args.seed)
         compile_flag = {"auto": None, "on": True, "off": False}[args.compile]
         bs = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
-        options = EngineOptions(dtype=args.dtype, compile=compile_flag, batch_size=bs,
-                                voice_cache_dir=tmp / "voices")
+        options = EngineOptions(
+            dtype=args.dtype,
+            compile=compile_flag,
+            batch_size=bs,
+            voice_cache_dir=tmp / "voices",
+            cpu_decode_threads=decode_threads,
+        )
         texts = chunk_texts(args.chunks)
 
         # warm-up: one short chunk each, so lazy initialisation is in neither figure
         warm = GenerationOptions(cfm_steps=1, seed=args.seed)
-        warm_opts = EngineOptions(dtype=args.dtype, compile=compile_flag, batch_size=1,
-                                  voice_cache_dir=tmp / "warm-voices")
+        warm_opts = EngineOptions(
+            dtype=args.dtype,
+            compile=compile_flag,
+            batch_size=1,
+            voice_cache_dir=tmp / "warm-voices",
+            cpu_decode_threads=decode_threads,
+        )
         if not args.skip_baseline:
             run_baseline(model, voice, texts[:1], 2, warm)
         run_ours(model, voice, texts[:1], 2, warm, warm_opts)
 
         result: dict = {
-            "size": args.size, "device": model.device, "chunks": args.chunks, "tokens": args.tokens,
-            "cfm_steps": args.cfm_steps, "voice_seconds": args.voice_seconds,
+            "size": args.size,
+            "device": model.device,
+            "chunks": args.chunks,
+            "tokens": args.tokens,
+            "cfm_steps": args.cfm_steps,
+            "voice_seconds": args.voice_seconds,
             "torch_threads": torch.get_num_threads(),
+            "decode_threads": decode_threads,
         }
+        base_runs, our_runs, load = [], [], []
+        for rep in range(max(1, args.repeat)):
+            if not args.skip_baseline:
+                base_runs.append(run_baseline(model, voice, texts, args.tokens, gen))
+                load.append(_loadavg())
+            our_runs.append(
+                run_ours(
+                    model,
+                    voice,
+                    texts,
+                    args.tokens,
+                    gen,
+                    options.__class__(
+                        **{**options.__dict__, "voice_cache_dir": tmp / f"voices-{rep}"}
+                    ),
+                )
+            )
+            load.append(_loadavg())
+        ours_s, audio_s, ours_stages, stats = min(our_runs, key=lambda r: r[0])
         if not args.skip_baseline:
-            base_s, base_audio, base_stages = run_baseline(model, voice, texts, args.tokens, gen)
-        ours_s, audio_s, ours_stages, stats = run_ours(model, voice, texts, args.tokens, gen, options)
-        result.update(ours_s=round(ours_s, 3), audio_seconds=round(audio_s, 3),
-                      ours_rtf=round(ours_s / audio_s, 4) if audio_s else None,
-                      ours_x_realtime=round(audio_s / ours_s, 3), engine=stats)
+            base_s, base_audio, base_stages = min(base_runs, key=lambda r: r[0])
+            result["baseline_runs_s"] = [round(r[0], 2) for r in base_runs]
+        result["ours_runs_s"] = [round(r[0], 2) for r in our_runs]
+        result["loadavg_after_each_run"] = load
+        result.update(
+            ours_s=round(ours_s, 3),
+            audio_seconds=round(audio_s, 3),
+            ours_rtf=round(ours_s / audio_s, 4) if audio_s else None,
+            ours_x_realtime=round(audio_s / ours_s, 3),
+            engine=stats,
+        )
         stages = {"ours": {k: round(v, 3) for k, v in ours_stages.items()}}
         if not args.skip_baseline:
-            result.update(baseline_s=round(base_s, 3), baseline_audio_seconds=round(base_audio, 3),
-                          baseline_rtf=round(base_s / base_audio, 4) if base_audio else None,
-                          speedup=round(base_s / ours_s, 3))
+            result.update(
+                baseline_s=round(base_s, 3),
+                baseline_audio_seconds=round(base_audio, 3),
+                baseline_rtf=round(base_s / base_audio, 4) if base_audio else None,
+                speedup=round(base_s / ours_s, 3),
+            )
             stages["baseline"] = {k: round(v, 3) for k, v in base_stages.items()}
         result["stages"] = stages
 

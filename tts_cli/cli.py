@@ -81,10 +81,12 @@ def run(
     engine: Annotated[str, typer.Option(help="fast: batched optimised engine; stock: chatterbox's own generate() per chunk.", rich_help_panel=MODEL_PANEL)] = "fast",
     dtype: Annotated[str, typer.Option(help="T3 and flow precision: auto (bf16 on recent GPUs, fp16 on older, fp32 on CPU), float32, bfloat16, float16.", rich_help_panel=MODEL_PANEL)] = "auto",
     batch_size: Annotated[str, typer.Option(help="Chunks decoded at once: auto (from free GPU memory) or a number.", rich_help_panel=MODEL_PANEL)] = "auto",
-    compile: Annotated[bool, typer.Option("--compile/--no-compile", help="Capture the T3 decode step as CUDA graphs (CUDA only; falls back to eager with a warning).", rich_help_panel=MODEL_PANEL)] = False,
+    compile: Annotated[bool | None, typer.Option("--compile/--no-compile", help="Capture the T3 decode step as CUDA graphs, warming up first; falls back to eager with a warning [default: on for CUDA, off on CPU].", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
     cfm_steps: Annotated[int, typer.Option(help="Flow-matching steps in S3Gen; 10 is the stock quality, fewer is faster.", rich_help_panel=MODEL_PANEL)] = 10,
     cleanup_every: Annotated[int | None, typer.Option(help="Free GPU memory every N batches [default: adaptive, max(5, batches/3)].", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
     cpu_offload: Annotated[bool, typer.Option("--cpu-offload", help="Keep idle submodels on the CPU (small GPUs).", rich_help_panel=MODEL_PANEL)] = False,
+    voice_cache: Annotated[bool, typer.Option("--voice-cache/--no-voice-cache", help="Reuse a voice file's conditionals computed by an earlier run (cached on disk by content and model).", rich_help_panel=MODEL_PANEL)] = True,
+    voice_cache_dir: Annotated[Path | None, typer.Option(help="Where cached voices live [default: $TTSGEN_VOICE_CACHE or $XDG_CACHE_HOME/ttsgen/voices].", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
     # -- voice and sampling
     voice: Annotated[Path | None, typer.Option(help="Reference voice clip (WAV, FLAC or MP3, 5-10 s of clean speech); default: the model's built-in voice.", rich_help_panel=VOICE_PANEL, show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed, for repeatable output and a steadier voice.", rich_help_panel=VOICE_PANEL, show_default=False)] = None,
@@ -118,7 +120,7 @@ def run(
         input=input, output=output, lang=lang, chunk_chars=chunk_chars, max_new_tokens=max_new_tokens,
         dry_run=dry_run, model_dir=model_dir, device=device, engine=engine, dtype=dtype,
         batch_size=batch_size, compile=compile, cfm_steps=cfm_steps, cleanup_every=cleanup_every,
-        cpu_offload=cpu_offload, voice=voice, seed=seed, exaggeration=exaggeration,
+        cpu_offload=cpu_offload, voice_cache=voice_cache, voice_cache_dir=voice_cache_dir, voice=voice, seed=seed, exaggeration=exaggeration,
         cfg_weight=cfg_weight, temperature=temperature,
         assembly={
             k: v

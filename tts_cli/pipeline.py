@@ -60,6 +60,8 @@ class Summary:
     peak_dbfs: float | None = None
     stages: dict[str, float] = field(default_factory=dict)
     """Wall seconds per engine stage (conditionals, t3, s3gen, vocoder, other)."""
+    engine_stats: dict = field(default_factory=dict)
+    """What the engine did: batches, batch size after any OOM halving, cache hits, dtype."""
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -134,4 +136,9 @@ def synthesize_book(
         loudness_lufs=_finite(result.integrated_lufs),
         peak_dbfs=_finite(result.peak_dbfs),
         stages=dict(engine.stage_seconds),
+        engine_stats=_jsonable(getattr(engine, "stats", {})),
     )
+
+
+def _jsonable(stats: dict) -> dict:
+    return {k: v if isinstance(v, (bool, int, float, str, type(None))) else str(v) for k, v in stats.items()}

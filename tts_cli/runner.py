@@ -33,10 +33,12 @@ class RunRequest:
     engine: str = "fast"
     dtype: str = "auto"
     batch_size: str = "auto"
-    compile: bool = False
+    compile: bool | None = None
     cfm_steps: int = 10
     cleanup_every: int | None = None
     cpu_offload: bool = False
+    voice_cache: bool = True
+    voice_cache_dir: Path | None = None
     voice: Path | None = None
     seed: int | None = None
     exaggeration: float = 0.5
@@ -163,6 +165,8 @@ def _engine_options(req: RunRequest):
         batch_size=batch,
         cleanup_every=req.cleanup_every,
         cpu_offload=req.cpu_offload,
+        voice_cache=req.voice_cache,
+        voice_cache_dir=req.voice_cache_dir,
     )
     options.validate()
     return options

@@ -37,7 +37,9 @@ class GraphedStep:
     ``mode``: ``graphs`` (CUDA), ``compile`` (any device, e.g. CPU when asked) or ``eager``.
     """
 
-    def __init__(self, fn: Callable[[Hashable], torch.Tensor], mode: str = "eager", warmup_steps: int = 2):
+    def __init__(
+        self, fn: Callable[[Hashable], torch.Tensor], mode: str = "eager", warmup_steps: int = 2
+    ):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.fn = fn

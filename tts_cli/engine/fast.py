@@ -70,15 +70,25 @@ class FastEngine:
             if cache is not None:
                 conds, hit = cache.conditionals(model, voice, generation.exaggeration)
             else:
-                conds, hit = adapter.prepare_conditionals(model, voice, generation.exaggeration), False
+                conds, hit = (
+                    adapter.prepare_conditionals(model, voice, generation.exaggeration),
+                    False,
+                )
             self.stats["voice_cache_hit"] = hit
         self.conds = conds
 
         self._precision = ReducedPrecision(tts, self.dtype)
-        self.t3 = BatchedT3(tts.t3, check_every=options.check_every, step_mode=self._step_mode())
+        self.t3 = BatchedT3(
+            tts.t3,
+            check_every=options.check_every,
+            step_mode=self._step_mode(),
+            cpu_decode_threads=options.cpu_decode_threads,
+        )
         self.s3 = BatchedS3Gen(tts.s3gen)
         self._offload = Offloader(
-            {"t3": [tts.t3], "s3gen": [tts.s3gen]}, self.device, enabled=options.cpu_offload and self.on_cuda
+            {"t3": [tts.t3], "s3gen": [tts.s3gen]},
+            self.device,
+            enabled=options.cpu_offload and self.on_cuda,
         )
         if options.cpu_offload and not self.on_cuda:
             logger.info("--cpu-offload has no effect on %s", self.device)
@@ -186,7 +196,10 @@ class FastEngine:
         tts = self.model.tts
         cb = adapter.api()
         with self._clock("other"):
-            texts = [self.t3.text_tokens(tts.tokenizer.text_to_tokens(cb.punc_norm(r.text))) for r in batch]
+            texts = [
+                self.t3.text_tokens(tts.tokenizer.text_to_tokens(cb.punc_norm(r.text)))
+                for r in batch
+            ]
             cap = tts.t3.hp.max_speech_tokens
             budgets = [max(1, min(int(r.max_new_tokens), cap)) for r in batch]
         with self._clock("t3"):
@@ -200,7 +213,7 @@ class FastEngine:
             mels = self.s3.mels(self.prompt, [speech[i] for i in spoken], self.generation.cfm_steps)
         wavs: dict[int, np.ndarray] = {}
         with self._clock("vocoder"):
-            for i, mel in zip(spoken, mels):
+            for i, mel in zip(spoken, mels, strict=True):
                 wavs[i] = self.s3.vocode(mel)
         out = []
         with self._clock("other"):
@@ -227,6 +240,8 @@ class FastEngine:
         if self.t3.step_failure:
             self.stats["compile_failure"] = self.t3.step_failure
         self.stats["step_mode"] = self.t3.step_mode
+        if self.t3.thread_choices:
+            self.stats["cpu_decode_threads"] = sorted(set(self.t3.thread_choices))
 
     def __enter__(self) -> FastEngine:
         return self

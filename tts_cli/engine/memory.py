@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 def is_oom(exc: BaseException) -> bool:
     """True for CUDA (or other accelerator) out-of-memory errors."""
-    oom_type = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", None)
+    oom_type = getattr(torch, "OutOfMemoryError", None) or getattr(
+        torch.cuda, "OutOfMemoryError", None
+    )
     if oom_type is not None and isinstance(exc, oom_type):
         return True
     return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()

@@ -36,26 +36,50 @@ class EngineOptions:
     """Where cached voices live; None: $TTSGEN_VOICE_CACHE or $XDG_CACHE_HOME/ttsgen/voices."""
     check_every: int = 8
     """Decode steps between looks at the stop tokens (each look syncs with the host)."""
+    cpu_decode_threads: int | str | None = "auto"
+    """Intra-op threads for T3 decode steps on CPU: "auto" times 1 thread against torch's
+    count every 32 steps and keeps the faster (one thread wins on a busy machine, where a
+    second thread makes every step wait), N fixes it, None leaves torch's setting."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` naming the allowed values."""
         if self.dtype not in DTYPES:
             raise OptionError(f"unknown --dtype {self.dtype!r}", f"use one of: {', '.join(DTYPES)}")
         if self.compile not in (None, True, False):
-            raise OptionError(f"--compile must be on or off, got {self.compile!r}", "use --compile or --no-compile")
+            raise OptionError(
+                f"--compile must be on or off, got {self.compile!r}",
+                "use --compile or --no-compile",
+            )
         bs = self.batch_size
         if isinstance(bs, str):
             if bs != "auto" and not bs.isdigit():
-                raise OptionError(f"--batch-size {bs!r} is not a number", "use auto or a whole number >= 1")
+                raise OptionError(
+                    f"--batch-size {bs!r} is not a number", "use auto or a whole number >= 1"
+                )
             if bs.isdigit() and int(bs) < 1:
-                raise OptionError(f"--batch-size {bs} is too small", "use auto or a whole number >= 1")
+                raise OptionError(
+                    f"--batch-size {bs} is too small", "use auto or a whole number >= 1"
+                )
         elif isinstance(bs, bool) or not isinstance(bs, int) or bs < 1:
             raise OptionError(f"--batch-size {bs!r} is invalid", "use auto or a whole number >= 1")
         ce = self.cleanup_every
         if ce is not None and (isinstance(ce, bool) or not isinstance(ce, int) or ce < 1):
-            raise OptionError(f"--cleanup-every {ce!r} is invalid", "use a whole number of batches >= 1")
-        if isinstance(self.check_every, bool) or not isinstance(self.check_every, int) or self.check_every < 1:
-            raise OptionError(f"check_every {self.check_every!r} is invalid", "use a whole number of steps >= 1")
+            raise OptionError(
+                f"--cleanup-every {ce!r} is invalid", "use a whole number of batches >= 1"
+            )
+        cdt = self.cpu_decode_threads
+        if cdt is not None and (isinstance(cdt, bool) or not isinstance(cdt, int) or cdt < 1):
+            raise OptionError(
+                f"cpu_decode_threads {cdt!r} is invalid", "use None or a whole number >= 1"
+            )
+        if (
+            isinstance(self.check_every, bool)
+            or not isinstance(self.check_every, int)
+            or self.check_every < 1
+        ):
+            raise OptionError(
+                f"check_every {self.check_every!r} is invalid", "use a whole number of steps >= 1"
+            )
 
     @property
     def fixed_batch_size(self) -> int | None:

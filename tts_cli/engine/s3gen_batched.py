@@ -26,6 +26,20 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+MAX_PADDING_FRACTION = 0.25  # a CFM group may pad a chunk by at most this share of its frames
+
+
+def _length_groups(lengths: list[int], max_padding: float) -> list[list[int]]:
+    """Indices grouped so that no member is padded by more than ``max_padding`` of its length."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and lengths[groups[-1][0]] - lengths[i] <= max_padding * lengths[i]:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
 
 @dataclass
 class VoicePrompt:
@@ -89,36 +103,49 @@ class BatchedS3Gen:
         n_steps: int = 10,
         generator: torch.Generator | None = None,
         noises: list[torch.Tensor] | None = None,
+        max_padding: float = MAX_PADDING_FRACTION,
     ) -> list[torch.Tensor]:
-        """Mel ``(1, 80, 2 * n_tokens)`` per chunk; one CFM solve for the whole batch.
+        """Mel ``(1, 80, 2 * n_tokens)`` per chunk, in input order.
 
-        Noise per chunk is ``randn(1, 80, T_chunk)`` drawn in chunk order (stock's
-        ``randn_like(mu)``), from ``generator`` or the global RNG; ``noises`` overrides it.
+        Chunks of similar length share one CFM solve; a chunk that would make the group
+        pad more than ``max_padding`` of its frames starts a new group. Noise per chunk is
+        ``randn(1, 80, T_chunk)`` drawn in chunk order (stock's ``randn_like(mu)``), from
+        ``generator`` or the global RNG; ``noises`` overrides it.
         """
         if not token_lists:
             return []
         mus = [self._encode(prompt, t) for t in token_lists]
-        lengths = [m.size(1) for m in mus]
-        t_max = max(lengths)
-        b = len(mus)
-        dev = self.device
-        dtype = mus[0].dtype
-        p = prompt.prompt_frames
+        dev, dtype = self.device, mus[0].dtype
+        if noises is None:
+            noises = [
+                torch.randn(1, 80, m.size(1), generator=generator, device=dev, dtype=dtype)
+                for m in mus
+            ]
+        out: list[torch.Tensor | None] = [None] * len(mus)
+        for group in _length_groups([m.size(1) for m in mus], max_padding):
+            feats = self._solve(
+                prompt, [mus[i] for i in group], [noises[i] for i in group], n_steps
+            )
+            for i, feat in zip(group, feats, strict=True):
+                out[i] = feat
+        return out
 
+    def _solve(self, prompt: VoicePrompt, mus, noises, n_steps: int) -> list[torch.Tensor]:
+        """One batched CFM solve over right-padded chunks with length masks."""
+        lengths = [m.size(1) for m in mus]
+        t_max, b = max(lengths), len(mus)
+        dev, dtype = self.device, mus[0].dtype
+        p = prompt.prompt_frames
         mu = torch.zeros(b, 80, t_max, device=dev, dtype=dtype)
         cond = torch.zeros(b, 80, t_max, device=dev, dtype=dtype)
         mask = torch.zeros(b, 1, t_max, device=dev, dtype=dtype)
         z = torch.zeros(b, 80, t_max, device=dev, dtype=dtype)
-        for i, (m, n) in enumerate(zip(mus, lengths)):
+        for i, (m, n) in enumerate(zip(mus, lengths, strict=True)):
             mu[i, :, :n] = m
             cond[i, :, :p] = prompt.prompt_feat[0].transpose(0, 1)
             mask[i, :, :n] = 1
-            if noises is not None:
-                z[i, :, :n] = noises[i].reshape(80, n).to(dev, dtype)
-            else:
-                z[i, :, :n] = torch.randn(1, 80, n, generator=generator, device=dev, dtype=dtype)[0]
+            z[i, :, :n] = noises[i].reshape(80, n).to(dev, dtype)
         spks = prompt.spks.expand(b, -1)
-
         t_span = torch.linspace(0, 1, n_steps + 1, device=dev, dtype=dtype)
         if self.cfm.t_scheduler == "cosine":
             t_span = 1 - torch.cos(t_span * 0.5 * torch.pi)

@@ -34,7 +34,9 @@ def cfg_combine(logits: torch.Tensor, n_chunks: int, cfg_weight: float) -> torch
     return cond + cfg_weight * (cond - uncond)
 
 
-def apply_repetition_penalty(logits: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.Tensor:
+def apply_repetition_penalty(
+    logits: torch.Tensor, seen: torch.Tensor, penalty: float
+) -> torch.Tensor:
     """Stock's penalty: seen tokens' logits divided by ``penalty`` (multiplied when negative)."""
     if penalty == 1.0:
         return logits
@@ -63,7 +65,9 @@ def apply_top_p(logits: torch.Tensor, top_p: float) -> torch.Tensor:
     return logits.masked_fill(remove, float("-inf"))
 
 
-def process_logits(logits: torch.Tensor, seen: torch.Tensor, params: SamplingParams) -> torch.Tensor:
+def process_logits(
+    logits: torch.Tensor, seen: torch.Tensor, params: SamplingParams
+) -> torch.Tensor:
     """Repetition penalty, temperature, min-p, top-p: stock order, float32."""
     logits = apply_repetition_penalty(logits.float(), seen, params.repetition_penalty)
     if params.temperature != 1.0:
