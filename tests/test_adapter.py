@@ -54,7 +54,9 @@ def test_wrong_shape_t3_file_is_an_error_naming_the_file(tiny_model_dir, tmp_pat
     config = json.loads((tiny_model_dir / "ttsgen.json").read_text())
     config["t3"]["llama_config"]["intermediate_size"] = 384  # the saved MLP is 256 wide
     config["t3"]["llama_config_name"] = "ttsgen_tiny_wrong"
-    folder = linked_copy(tiny_model_dir, tmp_path / "m", {"ttsgen.json": json.dumps(config).encode()})
+    folder = linked_copy(
+        tiny_model_dir, tmp_path / "m", {"ttsgen.json": json.dumps(config).encode()}
+    )
     with pytest.raises(ModelError, match="t3_cfg.safetensors does not fit"):
         adapter.load_model(adapter.ModelSpec(model_dir=folder, device="cpu"))
 
@@ -92,7 +94,9 @@ def test_devices_are_explicit():
         resolve_dtype("bfloat16", "cpu")
 
 
-def test_voice_conditionals_are_computed_without_touching_the_builtin_voice(tiny_model, reference_voice):
+def test_voice_conditionals_are_computed_without_touching_the_builtin_voice(
+    tiny_model, reference_voice
+):
     builtin = tiny_model.tts.conds.t3.speaker_emb.clone()
     conds = adapter.prepare_conditionals(tiny_model, reference_voice, exaggeration=0.7)
     assert torch.equal(tiny_model.tts.conds.t3.speaker_emb, builtin)
@@ -104,15 +108,18 @@ def test_voice_conditionals_are_computed_without_touching_the_builtin_voice(tiny
 
 def test_stock_engine_makes_960_samples_per_token_and_repeats_with_a_seed(tiny_model):
     gen = GenerationOptions(seed=3, cfm_steps=2)
-    reqs = [SynthesisRequest(0, "Hello there.", 12), SynthesisRequest(1, "A second, longer chunk of text.", 16)]
+    reqs = [
+        SynthesisRequest(0, "Hello there.", 12),
+        SynthesisRequest(1, "A second, longer chunk of text.", 16),
+    ]
     first = list(StockEngine(tiny_model, gen).synthesize(reqs))
     assert [c.index for c in first] == [0, 1]
-    for chunk, req in zip(first, reqs):
+    for chunk, req in zip(first, reqs, strict=True):
         assert 0 < chunk.tokens <= req.max_new_tokens
         assert chunk.audio.dtype == np.float32 and chunk.audio.ndim == 1
         assert len(chunk.audio) == chunk.tokens * adapter.SAMPLES_PER_TOKEN
     again = list(StockEngine(tiny_model, gen).synthesize(reqs))
-    for a, b in zip(first, again):
+    for a, b in zip(first, again, strict=True):
         assert np.array_equal(a.audio, b.audio)
 
 

@@ -24,7 +24,9 @@ print("HEAVY:" + ",".join(heavy), "CODE:%s" % code)
 
 
 def test_help_does_not_import_torch_or_chatterbox():
-    proc = subprocess.run([sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY: CODE:0" in proc.stdout, proc.stdout[-500:]
     assert "--output" in proc.stdout and "--max-new-tokens" in proc.stdout
@@ -40,11 +42,36 @@ def test_help_lists_every_option_named_by_the_issues():
     result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"}, terminal_width=200)
     assert result.exit_code == 0
     for flag in (
-        "--voice", "--device", "--model-dir", "--max-new-tokens", "--seed", "--exaggeration",
-        "--cfg-weight", "--temperature", "--json", "--version", "--lang", "--chunk-chars",
-        "--dry-run", "--crossfade-ms", "--pause-chunk-ms", "--pause-paragraph-ms",
-        "--pause-chapter-ms", "--loudness", "--no-normalize", "--sample-format", "--title",
-        "--author", "--cover", "--subtitles", "--engine", "--dtype", "--compile", "--batch-size",
-        "--cfm-steps", "--cleanup-every", "--cpu-offload",
+        "--voice",
+        "--device",
+        "--model-dir",
+        "--max-new-tokens",
+        "--seed",
+        "--exaggeration",
+        "--cfg-weight",
+        "--temperature",
+        "--json",
+        "--version",
+        "--lang",
+        "--chunk-chars",
+        "--dry-run",
+        "--crossfade-ms",
+        "--pause-chunk-ms",
+        "--pause-paragraph-ms",
+        "--pause-chapter-ms",
+        "--loudness",
+        "--no-normalize",
+        "--sample-format",
+        "--title",
+        "--author",
+        "--cover",
+        "--subtitles",
+        "--engine",
+        "--dtype",
+        "--compile",
+        "--batch-size",
+        "--cfm-steps",
+        "--cleanup-every",
+        "--cpu-offload",
     ):
         assert flag in result.stdout, flag

@@ -110,7 +110,9 @@ def read_only_dir(tmp_path):
         ro.chmod(0o755)
         return
     if subprocess.run(["chattr", "+i", str(ro)], capture_output=True).returncode != 0:
-        pytest.skip("running as root on a filesystem without chattr +i: cannot make a read-only folder")
+        pytest.skip(
+            "running as root on a filesystem without chattr +i: cannot make a read-only folder"
+        )
     try:
         yield ro
     finally:
@@ -143,7 +145,9 @@ def test_voice_file_that_is_not_audio_is_an_error(tmp_path, book, existing_outpu
 
 
 @pytest.mark.skipif(
-    subprocess.run([sys.executable, "-c", "import torch,sys; sys.exit(torch.cuda.is_available())"]).returncode,
+    subprocess.run(
+        [sys.executable, "-c", "import torch,sys; sys.exit(torch.cuda.is_available())"]
+    ).returncode,
     reason="this machine has CUDA",
 )
 def test_device_cuda_without_cuda_is_an_error(book, existing_output, tmp_path):
@@ -155,7 +159,9 @@ def test_device_cuda_without_cuda_is_an_error(book, existing_output, tmp_path):
     for name in ("ve.safetensors", "t3_cfg.safetensors", "s3gen.safetensors", "conds.pt"):
         (folder / name).write_bytes(b"x")
     (folder / "tokenizer.json").write_text(tokenizer_json(), encoding="utf-8")
-    proc = ttsgen(str(book), "-o", str(existing_output), "--device", "cuda", "--model-dir", str(folder))
+    proc = ttsgen(
+        str(book), "-o", str(existing_output), "--device", "cuda", "--model-dir", str(folder)
+    )
     line = assert_one_line_error(proc, "CUDA is not available", code=5)
     assert "--device cpu" in line
     assert_untouched(existing_output)
@@ -178,7 +184,11 @@ def test_unknown_device_lists_the_choices(book, existing_output):
 
 @pytest.mark.parametrize(
     ("flag", "value", "needle"),
-    [("--exaggeration", "7", "exaggeration"), ("--temperature", "0", "temperature"), ("--cfm-steps", "0", "cfm-steps")],
+    [
+        ("--exaggeration", "7", "exaggeration"),
+        ("--temperature", "0", "temperature"),
+        ("--cfm-steps", "0", "cfm-steps"),
+    ],
 )
 def test_out_of_range_sampling_options_are_errors(book, existing_output, flag, value, needle):
     proc = ttsgen(str(book), "-o", str(existing_output), flag, value)
@@ -194,7 +204,16 @@ def test_output_required_without_dry_run(book):
 def test_offline_without_a_model_folder_says_how_to_fix(book, tmp_path):
     env_home = tmp_path / "hf"
     proc = subprocess.run(
-        [sys.executable, "-m", "tts_cli", str(book), "-o", str(tmp_path / "out.wav"), "--device", "cpu"],
+        [
+            sys.executable,
+            "-m",
+            "tts_cli",
+            str(book),
+            "-o",
+            str(tmp_path / "out.wav"),
+            "--device",
+            "cpu",
+        ],
         capture_output=True,
         text=True,
         env=dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(env_home), TQDM_DISABLE="1"),

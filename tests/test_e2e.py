@@ -23,7 +23,12 @@ def ttsgen(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", COLUMNS="200")
     return subprocess.run(
         [sys.executable, "-m", "tts_cli", *args],
-        capture_output=True, text=True, cwd=REPO, env=env, timeout=900, input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=900,
+        input=stdin,
     )
 
 
@@ -41,10 +46,31 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
     n = len(plan["chunks"])
     assert n >= 2
     proc = ttsgen(
-        str(src), "-o", str(out), "--model-dir", str(tiny_model_dir), "--device", "cpu",
-        "--engine", engine, "--max-new-tokens", "10", "--seed", "1", "--cfm-steps", "2",
-        "--pause-chunk-ms", "0", "--pause-paragraph-ms", "0", "--pause-chapter-ms", "0",
-        "--crossfade-ms", "20", "--no-trim", "--json",
+        str(src),
+        "-o",
+        str(out),
+        "--model-dir",
+        str(tiny_model_dir),
+        "--device",
+        "cpu",
+        "--engine",
+        engine,
+        "--max-new-tokens",
+        "10",
+        "--seed",
+        "1",
+        "--cfm-steps",
+        "2",
+        "--pause-chunk-ms",
+        "0",
+        "--pause-paragraph-ms",
+        "0",
+        "--pause-chapter-ms",
+        "0",
+        "--crossfade-ms",
+        "20",
+        "--no-trim",
+        "--json",
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
@@ -58,7 +84,9 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
     assert summary["chunks"] == n
     assert summary["output"] == str(out)
     assert summary["audio_seconds"] == pytest.approx(expected / RATE, abs=1e-3)
-    assert summary["rtf"] == pytest.approx(summary["wall_seconds"] / summary["audio_seconds"], rel=1e-2)
+    assert summary["rtf"] == pytest.approx(
+        summary["wall_seconds"] / summary["audio_seconds"], rel=1e-2
+    )
     assert summary["device"] == "cpu" and summary["model"] == str(tiny_model_dir)
     assert summary["engine"] == engine
     assert np.max(np.abs(audio)) > 0.01
@@ -67,10 +95,28 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
 
 def test_stdin_to_wav_on_stdout(tiny_model_dir, tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "tts_cli", "-", "-o", "-", "--model-dir", str(tiny_model_dir),
-         "--device", "cpu", "--max-new-tokens", "8", "--cfm-steps", "2", "--quiet", "--no-trim"],
-        input="Piped text becomes piped audio. It works in shell scripts.".encode(),
-        capture_output=True, cwd=REPO, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "tts_cli",
+            "-",
+            "-o",
+            "-",
+            "--model-dir",
+            str(tiny_model_dir),
+            "--device",
+            "cpu",
+            "--max-new-tokens",
+            "8",
+            "--cfm-steps",
+            "2",
+            "--quiet",
+            "--no-trim",
+        ],
+        input=b"Piped text becomes piped audio. It works in shell scripts.",
+        capture_output=True,
+        cwd=REPO,
+        timeout=900,
         env=dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1"),
     )
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]

@@ -56,9 +56,17 @@ def use_tiny_model(monkeypatch, tiny_model):
 
 def run(out: Path, **extra) -> dict:
     req = RunRequest(
-        input=str(BOOK), output=str(out), device="cpu", engine=extra.pop("engine", "stock"),
-        max_new_tokens=6, cfm_steps=2, seed=5, quiet=True, json_out=True,
-        assembly=extra.pop("assembly", {}), **extra,
+        input=str(BOOK),
+        output=str(out),
+        device="cpu",
+        engine=extra.pop("engine", "stock"),
+        max_new_tokens=6,
+        cfm_steps=2,
+        seed=5,
+        quiet=True,
+        json_out=True,
+        assembly=extra.pop("assembly", {}),
+        **extra,
     )
     summary = execute(req)
     json.dumps(summary)  # the summary is JSON-able

@@ -67,3 +67,19 @@ def test_chunks_are_grouped_so_padding_stays_bounded():
     assert _length_groups([100, 90, 80], 0.25) == [[0, 1, 2]]  # 80 padded by 20 = 25 %
     assert _length_groups([100, 40, 90, 45], 0.25) == [[0, 2], [3, 1]]
     assert _length_groups([7], 0.25) == [[0]]
+
+
+def test_equal_length_chunks_share_an_encoder_pass_and_still_equal_stock(parts):
+    s3gen, gen, batched, prompt = parts
+    chunks = [_tokens(7, 21), _tokens(7, 22)]
+    stock, noises = [], []
+    for i, tok in enumerate(chunks):
+        torch.manual_seed(200 + i)
+        stock.append(
+            s3gen.flow_inference(tok, ref_dict=dict(gen), n_cfm_timesteps=STEPS, finalize=True)
+        )
+        torch.manual_seed(200 + i)
+        noises.append(torch.randn(1, 80, prompt.prompt_frames + 2 * tok.numel()))
+    ours = batched.mels(prompt, chunks, n_steps=STEPS, noises=noises)
+    for a, b in zip(ours, stock, strict=True):
+        assert torch.allclose(a, b, atol=1e-4, rtol=1e-4), (a - b).abs().max()

@@ -54,7 +54,9 @@ class ToneEngine:
         for r in requests:
             tokens = 10 + r.index
             t = np.arange(tokens * 960) / RATE
-            out.append(ChunkAudio(r.index, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), tokens))
+            out.append(
+                ChunkAudio(r.index, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), tokens)
+            )
         if self.swap:
             out[0], out[1] = out[1], out[0]
         for c in out:
@@ -64,14 +66,18 @@ class ToneEngine:
 
 def plan_of(n: int) -> FakePlan:
     kinds = ["chunk", "paragraph", "chapter"]
-    chunks = [FakeChunk(i, f"Chunk number {i}.", kinds[i % 3] if i < n - 1 else "end") for i in range(n)]
+    chunks = [
+        FakeChunk(i, f"Chunk number {i}.", kinds[i % 3] if i < n - 1 else "end") for i in range(n)
+    ]
     return FakePlan(chunks, [FakeChapter("One", 0), FakeChapter("Two", 3)])
 
 
 def run(plan, engine, out):
     options = AssemblyOptions(trim=False, loudness_lufs=None)
     events = []
-    with Assembler(out, options, RATE, chapters=[(c.title, c.first_chunk) for c in plan.chapters]) as asm:
+    with Assembler(
+        out, options, RATE, chapters=[(c.title, c.first_chunk) for c in plan.chapters]
+    ) as asm:
         steps = synthesize_book(plan, engine, asm, device="cpu", model="fake", output=str(out))
         while True:
             try:

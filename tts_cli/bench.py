@@ -134,7 +134,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--threads", type=int, default=None, help="torch intra-op threads for both sides"
     )
     p.add_argument(
-        "--decode-threads", default="1", help="ours: CPU threads for T3 decode steps (N|default)"
+        "--decode-threads", default="auto", help="ours: CPU threads for T3 decode (auto|N|default)"
     )
     p.add_argument(
         "--repeat",

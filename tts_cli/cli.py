@@ -59,80 +59,346 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
 @app.command()
 def run(
     input: Annotated[
-        str, typer.Argument(help="Book to read: .txt, .md or .epub file, or - for stdin.", show_default=False, metavar="INPUT")
+        str,
+        typer.Argument(
+            help="Book to read: .txt, .md or .epub file, or - for stdin.",
+            show_default=False,
+            metavar="INPUT",
+        ),
     ],
     *,
     output: Annotated[
         str | None,
         typer.Option(
-            "--output", "-o",
+            "--output",
+            "-o",
             help="Audiobook to write; its extension picks the format (.wav .flac .mp3 .m4b .m4a .ogg .opus); - writes WAV to stdout.",
             show_default=False,
         ),
     ] = None,
     # -- input and planning
-    lang: Annotated[str, typer.Option(help="Language code (en, fr, de, ...) or auto to detect it per paragraph.", rich_help_panel=INPUT_PANEL)] = "auto",
-    chunk_chars: Annotated[int | None, typer.Option(help="Largest chunk in characters [default: per language, 300 for English].", rich_help_panel=INPUT_PANEL, show_default=False)] = None,
-    max_new_tokens: Annotated[int | None, typer.Option(help="Cap on each chunk's speech-token budget (25 tokens per second of audio; model limit 1000).", rich_help_panel=INPUT_PANEL, show_default=False)] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the chunk plan without loading a model.", rich_help_panel=INPUT_PANEL)] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            help="Language code (en, fr, de, ...) or auto to detect it per paragraph.",
+            rich_help_panel=INPUT_PANEL,
+        ),
+    ] = "auto",
+    chunk_chars: Annotated[
+        int | None,
+        typer.Option(
+            help="Largest chunk in characters [default: per language, 300 for English].",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    max_new_tokens: Annotated[
+        int | None,
+        typer.Option(
+            help="Cap on each chunk's speech-token budget (25 tokens per second of audio; model limit 1000).",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show the chunk plan without loading a model.",
+            rich_help_panel=INPUT_PANEL,
+        ),
+    ] = False,
     # -- model and engine
-    model_dir: Annotated[Path | None, typer.Option(help="Local model folder (ResembleAI/chatterbox layout); default: download from the Hugging Face hub on first run.", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda[:N] or mps; auto picks cuda, then mps, then cpu.", rich_help_panel=MODEL_PANEL)] = "auto",
-    engine: Annotated[str, typer.Option(help="fast: batched optimised engine; stock: chatterbox's own generate() per chunk.", rich_help_panel=MODEL_PANEL)] = "fast",
-    dtype: Annotated[str, typer.Option(help="T3 and flow precision: auto (bf16 on recent GPUs, fp16 on older, fp32 on CPU), float32, bfloat16, float16.", rich_help_panel=MODEL_PANEL)] = "auto",
-    batch_size: Annotated[str, typer.Option(help="Chunks decoded at once: auto (from free GPU memory) or a number.", rich_help_panel=MODEL_PANEL)] = "auto",
-    compile: Annotated[bool | None, typer.Option("--compile/--no-compile", help="Capture the T3 decode step as CUDA graphs, warming up first; falls back to eager with a warning [default: on for CUDA, off on CPU].", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
-    cfm_steps: Annotated[int, typer.Option(help="Flow-matching steps in S3Gen; 10 is the stock quality, fewer is faster.", rich_help_panel=MODEL_PANEL)] = 10,
-    cleanup_every: Annotated[int | None, typer.Option(help="Free GPU memory every N batches [default: adaptive, max(5, batches/3)].", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
-    cpu_offload: Annotated[bool, typer.Option("--cpu-offload", help="Keep idle submodels on the CPU (small GPUs).", rich_help_panel=MODEL_PANEL)] = False,
-    voice_cache: Annotated[bool, typer.Option("--voice-cache/--no-voice-cache", help="Reuse a voice file's conditionals computed by an earlier run (cached on disk by content and model).", rich_help_panel=MODEL_PANEL)] = True,
-    voice_cache_dir: Annotated[Path | None, typer.Option(help="Where cached voices live [default: $TTSGEN_VOICE_CACHE or $XDG_CACHE_HOME/ttsgen/voices].", rich_help_panel=MODEL_PANEL, show_default=False)] = None,
+    model_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Local model folder (ResembleAI/chatterbox layout); default: download from the Hugging Face hub on first run.",
+            rich_help_panel=MODEL_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    device: Annotated[
+        str,
+        typer.Option(
+            help="auto, cpu, cuda[:N] or mps; auto picks cuda, then mps, then cpu.",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = "auto",
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="fast: batched optimised engine; stock: chatterbox's own generate() per chunk.",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = "fast",
+    dtype: Annotated[
+        str,
+        typer.Option(
+            help="T3 and flow precision: auto (bf16 on recent GPUs, fp16 on older, fp32 on CPU), float32, bfloat16, float16.",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = "auto",
+    batch_size: Annotated[
+        str,
+        typer.Option(
+            help="Chunks decoded at once: auto (from free GPU memory) or a number.",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = "auto",
+    compile: Annotated[
+        bool | None,
+        typer.Option(
+            "--compile/--no-compile",
+            help="Capture the T3 decode step as CUDA graphs, warming up first; falls back to eager with a warning [default: on for CUDA, off on CPU].",
+            rich_help_panel=MODEL_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    cfm_steps: Annotated[
+        int,
+        typer.Option(
+            help="Flow-matching steps in S3Gen; 10 is the stock quality, fewer is faster.",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = 10,
+    cleanup_every: Annotated[
+        int | None,
+        typer.Option(
+            help="Free GPU memory every N batches [default: adaptive, max(5, batches/3)].",
+            rich_help_panel=MODEL_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    cpu_offload: Annotated[
+        bool,
+        typer.Option(
+            "--cpu-offload",
+            help="Keep idle submodels on the CPU (small GPUs).",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = False,
+    voice_cache: Annotated[
+        bool,
+        typer.Option(
+            "--voice-cache/--no-voice-cache",
+            help="Reuse a voice file's conditionals computed by an earlier run (cached on disk by content and model).",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = True,
+    voice_cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where cached voices live [default: $TTSGEN_VOICE_CACHE or $XDG_CACHE_HOME/ttsgen/voices].",
+            rich_help_panel=MODEL_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     # -- voice and sampling
-    voice: Annotated[Path | None, typer.Option(help="Reference voice clip (WAV, FLAC or MP3, 5-10 s of clean speech); default: the model's built-in voice.", rich_help_panel=VOICE_PANEL, show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed, for repeatable output and a steadier voice.", rich_help_panel=VOICE_PANEL, show_default=False)] = None,
-    exaggeration: Annotated[float, typer.Option(help="Emotion intensity, 0-2 (0.5 neutral).", rich_help_panel=VOICE_PANEL)] = 0.5,
-    cfg_weight: Annotated[float, typer.Option(help="Classifier-free guidance weight (0 disables; lower for fast speakers).", rich_help_panel=VOICE_PANEL)] = 0.5,
-    temperature: Annotated[float, typer.Option(help="Sampling temperature.", rich_help_panel=VOICE_PANEL)] = 0.8,
+    voice: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reference voice clip (WAV, FLAC or MP3, 5-10 s of clean speech); default: the model's built-in voice.",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Random seed, for repeatable output and a steadier voice.",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    exaggeration: Annotated[
+        float,
+        typer.Option(help="Emotion intensity, 0-2 (0.5 neutral).", rich_help_panel=VOICE_PANEL),
+    ] = 0.5,
+    cfg_weight: Annotated[
+        float,
+        typer.Option(
+            help="Classifier-free guidance weight (0 disables; lower for fast speakers).",
+            rich_help_panel=VOICE_PANEL,
+        ),
+    ] = 0.5,
+    temperature: Annotated[
+        float, typer.Option(help="Sampling temperature.", rich_help_panel=VOICE_PANEL)
+    ] = 0.8,
     # -- output and assembly
-    crossfade_ms: Annotated[float | None, typer.Option(help="Equal-power crossfade at each join, ms [default: 20].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    pause_chunk_ms: Annotated[float | None, typer.Option(help="Pause between chunks of a paragraph, ms [default: 300].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    pause_paragraph_ms: Annotated[float | None, typer.Option(help="Pause between paragraphs, ms [default: 800].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    pause_chapter_ms: Annotated[float | None, typer.Option(help="Pause between chapters, ms [default: 2000].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    loudness: Annotated[float | None, typer.Option(help="Integrated loudness target, LUFS [default: -20, within ACX's audiobook range].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    no_normalize: Annotated[bool, typer.Option("--no-normalize", help="Keep the synthesised level (the -3 dBFS peak limit still applies).", rich_help_panel=OUTPUT_PANEL)] = False,
-    no_trim: Annotated[bool, typer.Option("--no-trim", help="Keep each chunk's leading and trailing silence as synthesised.", rich_help_panel=OUTPUT_PANEL)] = False,
-    sample_format: Annotated[str | None, typer.Option(help="WAV/FLAC samples: pcm16, pcm24 or float32 (WAV only) [default: pcm16].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    title: Annotated[str | None, typer.Option(help="Title tag [default: the book's own title, if it has one].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    author: Annotated[str | None, typer.Option(help="Author tag [default: the book's own author, if it has one].", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    cover: Annotated[Path | None, typer.Option(help="Cover image (JPEG or PNG) for m4b/m4a/mp3/flac/ogg.", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
-    subtitles: Annotated[Path | None, typer.Option(help="Also write subtitles: a .srt or .vtt file, a cue per chunk.", rich_help_panel=OUTPUT_PANEL, show_default=False)] = None,
+    crossfade_ms: Annotated[
+        float | None,
+        typer.Option(
+            help="Equal-power crossfade at each join, ms [default: 20].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    pause_chunk_ms: Annotated[
+        float | None,
+        typer.Option(
+            help="Pause between chunks of a paragraph, ms [default: 300].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    pause_paragraph_ms: Annotated[
+        float | None,
+        typer.Option(
+            help="Pause between paragraphs, ms [default: 800].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    pause_chapter_ms: Annotated[
+        float | None,
+        typer.Option(
+            help="Pause between chapters, ms [default: 2000].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    loudness: Annotated[
+        float | None,
+        typer.Option(
+            help="Integrated loudness target, LUFS [default: -20, within ACX's audiobook range].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    no_normalize: Annotated[
+        bool,
+        typer.Option(
+            "--no-normalize",
+            help="Keep the synthesised level (the -3 dBFS peak limit still applies).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
+    no_trim: Annotated[
+        bool,
+        typer.Option(
+            "--no-trim",
+            help="Keep each chunk's leading and trailing silence as synthesised.",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
+    sample_format: Annotated[
+        str | None,
+        typer.Option(
+            help="WAV/FLAC samples: pcm16, pcm24 or float32 (WAV only) [default: pcm16].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="Title tag [default: the book's own title, if it has one].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            help="Author tag [default: the book's own author, if it has one].",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    cover: Annotated[
+        Path | None,
+        typer.Option(
+            help="Cover image (JPEG or PNG) for m4b/m4a/mp3/flac/ogg.",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    subtitles: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write subtitles: a .srt or .vtt file, a cue per chunk.",
+            rich_help_panel=OUTPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     # -- reporting
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout when done (the plan, with --dry-run).", rich_help_panel=REPORT_PANEL)] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes; errors only.", rich_help_panel=REPORT_PANEL)] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details of every step.", rich_help_panel=REPORT_PANEL)] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object on stdout when done (the plan, with --dry-run).",
+            rich_help_panel=REPORT_PANEL,
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress bar or notes; errors only.",
+            rich_help_panel=REPORT_PANEL,
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Log details of every step.", rich_help_panel=REPORT_PANEL
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Turn INPUT into an audiobook: ttsgen book.epub -o book.m4b"""
     _setup_logging(verbose, quiet)
     from tts_cli.runner import RunRequest, execute
 
     request = RunRequest(
-        input=input, output=output, lang=lang, chunk_chars=chunk_chars, max_new_tokens=max_new_tokens,
-        dry_run=dry_run, model_dir=model_dir, device=device, engine=engine, dtype=dtype,
-        batch_size=batch_size, compile=compile, cfm_steps=cfm_steps, cleanup_every=cleanup_every,
-        cpu_offload=cpu_offload, voice_cache=voice_cache, voice_cache_dir=voice_cache_dir, voice=voice, seed=seed, exaggeration=exaggeration,
-        cfg_weight=cfg_weight, temperature=temperature,
+        input=input,
+        output=output,
+        lang=lang,
+        chunk_chars=chunk_chars,
+        max_new_tokens=max_new_tokens,
+        dry_run=dry_run,
+        model_dir=model_dir,
+        device=device,
+        engine=engine,
+        dtype=dtype,
+        batch_size=batch_size,
+        compile=compile,
+        cfm_steps=cfm_steps,
+        cleanup_every=cleanup_every,
+        cpu_offload=cpu_offload,
+        voice_cache=voice_cache,
+        voice_cache_dir=voice_cache_dir,
+        voice=voice,
+        seed=seed,
+        exaggeration=exaggeration,
+        cfg_weight=cfg_weight,
+        temperature=temperature,
         assembly={
             k: v
             for k, v in dict(
-                crossfade_ms=crossfade_ms, pause_chunk_ms=pause_chunk_ms,
-                pause_paragraph_ms=pause_paragraph_ms, pause_chapter_ms=pause_chapter_ms,
-                loudness_lufs=loudness, sample_format=sample_format, title=title, author=author,
-                cover=cover, subtitles=subtitles, trim=False if no_trim else None,
+                crossfade_ms=crossfade_ms,
+                pause_chunk_ms=pause_chunk_ms,
+                pause_paragraph_ms=pause_paragraph_ms,
+                pause_chapter_ms=pause_chapter_ms,
+                loudness_lufs=loudness,
+                sample_format=sample_format,
+                title=title,
+                author=author,
+                cover=cover,
+                subtitles=subtitles,
+                trim=False if no_trim else None,
             ).items()
             if v is not None
         },
-        normalize=not no_normalize, json_out=json_out, quiet=quiet,
+        normalize=not no_normalize,
+        json_out=json_out,
+        quiet=quiet,
     )
     try:
         result = execute(request)

@@ -1,7 +1,7 @@
 """Keep README's copy of ``ttsgen --help`` equal to the live command line.
 
-    python -m tts_cli.docs --check README.md   # exit 1 if it drifted
-    python -m tts_cli.docs --write README.md   # regenerate the block
+python -m tts_cli.docs --check README.md   # exit 1 if it drifted
+python -m tts_cli.docs --write README.md   # regenerate the block
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ def render_help() -> str:
     from tts_cli.cli import app
 
     result = CliRunner().invoke(
-        app, ["--help"], prog_name="ttsgen", env={"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb"},
+        app,
+        ["--help"],
+        prog_name="ttsgen",
+        env={"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb"},
         terminal_width=WIDTH,
     )
     lines = [line.rstrip() for line in result.stdout.splitlines()]

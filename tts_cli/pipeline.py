@@ -141,4 +141,7 @@ def synthesize_book(
 
 
 def _jsonable(stats: dict) -> dict:
-    return {k: v if isinstance(v, (bool, int, float, str, type(None))) else str(v) for k, v in stats.items()}
+    return {
+        k: v if isinstance(v, (bool, int, float, str, type(None))) else str(v)
+        for k, v in stats.items()
+    }

@@ -70,7 +70,9 @@ def execute(req: RunRequest) -> dict | None:
     # 1. options, all before reading anything big or loading any model
     if req.engine not in ENGINES:
         raise OptionError(f"unknown engine {req.engine!r}", f"use one of: {', '.join(ENGINES)}")
-    plan_options = PlanOptions(lang=req.lang, chunk_chars=req.chunk_chars, max_new_tokens=req.max_new_tokens)
+    plan_options = PlanOptions(
+        lang=req.lang, chunk_chars=req.chunk_chars, max_new_tokens=req.max_new_tokens
+    )
     plan_options.validate()
     generation = GenerationOptions(
         exaggeration=req.exaggeration,
@@ -115,7 +117,10 @@ def execute(req: RunRequest) -> dict | None:
         logger.warning(
             "the English Chatterbox model reads %s text with an English accent", ", ".join(langs)
         )
-    _note(req, f"{len(plan.chunks)} chunks, about {plan.estimated_audio_seconds / 60:.1f} min of audio")
+    _note(
+        req,
+        f"{len(plan.chunks)} chunks, about {plan.estimated_audio_seconds / 60:.1f} min of audio",
+    )
     model = load_model(ModelSpec(model_dir=req.model_dir, device=device, dtype=req.dtype))
     engine = _make_engine(req, model, generation, engine_options)
     try:
@@ -135,13 +140,21 @@ def _assembly_options(req: RunRequest):
     from tts_cli.audio import AssemblyOptions, check_output
 
     if req.output is None:
-        raise OptionError("no output file given", "add -o book.m4b (or .wav .flac .mp3 .m4a .ogg .opus, or - for stdout)")
+        raise OptionError(
+            "no output file given",
+            "add -o book.m4b (or .wav .flac .mp3 .m4a .ogg .opus, or - for stdout)",
+        )
     if req.output == "-" and req.json_out:
-        raise OptionError("-o - and --json would both write to stdout", "write the audio to a file, or drop --json")
+        raise OptionError(
+            "-o - and --json would both write to stdout",
+            "write the audio to a file, or drop --json",
+        )
     fields = dict(req.assembly)
     if not req.normalize:
         if "loudness_lufs" in fields:
-            raise OptionError("--loudness and --no-normalize contradict each other", "give one of them")
+            raise OptionError(
+                "--loudness and --no-normalize contradict each other", "give one of them"
+            )
         fields["loudness_lufs"] = None
     options = AssemblyOptions(**fields)
     check_output(req.output, options)
@@ -158,7 +171,10 @@ def _engine_options(req: RunRequest):
         try:
             batch = int(batch)
         except ValueError:
-            raise OptionError(f"--batch-size {req.batch_size!r} is not a number", "give auto or a whole number >= 1") from None
+            raise OptionError(
+                f"--batch-size {req.batch_size!r} is not a number",
+                "give auto or a whole number >= 1",
+            ) from None
     options = EngineOptions(
         dtype=req.dtype,
         compile=req.compile,
@@ -193,7 +209,9 @@ def _synthesize(req: RunRequest, plan, engine, assembly, model):
         assembly = _replace(assembly, author=plan.author)
     chapters = [(c.title, c.first_chunk) for c in plan.chapters]
     output = req.output if req.output == "-" else Path(req.output)
-    with Assembler(output, assembly, sample_rate_hz=engine.sample_rate_hz, chapters=chapters) as assembler:
+    with Assembler(
+        output, assembly, sample_rate_hz=engine.sample_rate_hz, chapters=chapters
+    ) as assembler:
         steps = synthesize_book(
             plan, engine, assembler, device=model.device, model=model.source, output=req.output
         )
@@ -215,11 +233,21 @@ def _print_plan(plan) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(plan.chunks)} chunks, language {plan.language}, "
-                  f"about {plan.estimated_audio_seconds / 60:.1f} min")
+    table = Table(
+        title=f"{len(plan.chunks)} chunks, language {plan.language}, "
+        f"about {plan.estimated_audio_seconds / 60:.1f} min"
+    )
     for name in ("#", "chapter", "lang", "chars", "tokens", "pause", "text"):
         table.add_column(name, overflow="fold" if name == "text" else "ellipsis")
     for c in plan.chunks:
         text = c.text if len(c.text) <= 80 else c.text[:77] + "..."
-        table.add_row(str(c.index), str(c.chapter), c.language, str(c.chars), str(c.max_new_tokens), c.pause_after, text)
+        table.add_row(
+            str(c.index),
+            str(c.chapter),
+            c.language,
+            str(c.chars),
+            str(c.max_new_tokens),
+            c.pause_after,
+            text,
+        )
     Console().print(table)

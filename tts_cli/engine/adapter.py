@@ -11,8 +11,8 @@ import logging
 import os
 import warnings
 from contextlib import redirect_stdout
-from io import StringIO
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,7 +25,13 @@ REPO_ID = "ResembleAI/chatterbox"
 SAMPLE_RATE_HZ = 24_000  # S3Gen output rate
 TOKENS_PER_SECOND = 25  # speech tokens per second of audio
 SAMPLES_PER_TOKEN = SAMPLE_RATE_HZ // TOKENS_PER_SECOND  # 960 samples (40 ms) per token
-MODEL_FILES = ("ve.safetensors", "t3_cfg.safetensors", "s3gen.safetensors", "tokenizer.json", "conds.pt")
+MODEL_FILES = (
+    "ve.safetensors",
+    "t3_cfg.safetensors",
+    "s3gen.safetensors",
+    "tokenizer.json",
+    "conds.pt",
+)
 CONFIG_FILE = "ttsgen.json"  # ours: describes a non-default T3 size; absent in the hub folder
 # S3Gen buffers that are rebuilt by the constructor and never stored in checkpoints.
 _S3GEN_IGNORABLE_MISSING = ("tokenizer._mel_filters", "tokenizer.window")
@@ -166,7 +172,9 @@ def check_model_dir(folder: Path) -> None:
         if not (folder / name).is_file():
             raise ModelError(
                 f"model folder {folder} is missing {name}",
-                "give a folder with " + ", ".join(MODEL_FILES) + " (the ResembleAI/chatterbox layout)",
+                "give a folder with "
+                + ", ".join(MODEL_FILES)
+                + " (the ResembleAI/chatterbox layout)",
             )
 
 
@@ -273,7 +281,9 @@ def load_model(spec: ModelSpec) -> LoadedModel:
         m.to(device).eval()
     tts = quiet_stdout(cb.ChatterboxTTS, t3, s3gen, ve, tokenizer, device, conds=conds.to(device))
     logger.info("loaded %s on %s", source, device)
-    return LoadedModel(tts=tts, device=device, dtype=dtype, source=source, identity=_identity(folder))
+    return LoadedModel(
+        tts=tts, device=device, dtype=dtype, source=source, identity=_identity(folder)
+    )
 
 
 def check_voice_file(path: Path) -> float:

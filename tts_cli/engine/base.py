@@ -39,13 +39,17 @@ class GenerationOptions:
         if not 0.0 <= self.cfg_weight <= 3.0:
             raise OptionError(f"--cfg-weight {self.cfg_weight} is out of range", "use 0.0-3.0")
         if not 0.0 < self.temperature <= 5.0:
-            raise OptionError(f"--temperature {self.temperature} is out of range", "use a value in (0, 5]")
+            raise OptionError(
+                f"--temperature {self.temperature} is out of range", "use a value in (0, 5]"
+            )
         if self.repetition_penalty < 1.0:
             raise OptionError("repetition penalty below 1.0", "use a value >= 1.0")
         if not 0.0 <= self.min_p < 1.0 or not 0.0 < self.top_p <= 1.0:
             raise OptionError("min_p must be in [0, 1) and top_p in (0, 1]", "use the defaults")
         if not 1 <= self.cfm_steps <= 50:
-            raise OptionError(f"--cfm-steps {self.cfm_steps} is out of range", "use 1-50 (10 = stock quality)")
+            raise OptionError(
+                f"--cfm-steps {self.cfm_steps} is out of range", "use 1-50 (10 = stock quality)"
+            )
 
 
 class Request(Protocol):

@@ -207,6 +207,8 @@ class FastEngine:
             raw = self.t3.generate(self.cond_emb, texts, budgets, self.params)
             # stock: drop_invalid_tokens, then keep speakable tokens only
             speech = [t[t < SPEECH_VOCAB_SIZE] for t in raw]
+            if self._offload.enabled:
+                self.t3.release()  # the KV cache would sit idle on the GPU during S3Gen
         with self._clock("s3gen"):
             self._offload.activate("s3gen")
             spoken = [i for i, t in enumerate(speech) if t.numel() > 0]

@@ -68,9 +68,11 @@ class EngineOptions:
                 f"--cleanup-every {ce!r} is invalid", "use a whole number of batches >= 1"
             )
         cdt = self.cpu_decode_threads
-        if cdt is not None and (isinstance(cdt, bool) or not isinstance(cdt, int) or cdt < 1):
+        if cdt not in (None, "auto") and (
+            isinstance(cdt, bool) or not isinstance(cdt, int) or cdt < 1
+        ):
             raise OptionError(
-                f"cpu_decode_threads {cdt!r} is invalid", "use None or a whole number >= 1"
+                f"cpu_decode_threads {cdt!r} is invalid", "use auto, None or a whole number >= 1"
             )
         if (
             isinstance(self.check_every, bool)

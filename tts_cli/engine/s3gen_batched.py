@@ -4,10 +4,10 @@ Why this split, stage by stage:
 
 * **Voice prompt** (prompt tokens, prompt mel, projected speaker embedding) is computed once
   per voice (``VoicePrompt``), not once per chunk.
-* **Flow encoder** runs per chunk. Batching it would not be exact: its input layer turns a
-  padded (zero) token into ``LayerNorm(bias)``, and the pre-lookahead convolution lets the
-  last real tokens see those values, where stock sees zeros. It is one pass per chunk, a few
-  percent of S3Gen's time.
+* **Flow encoder** runs once per group of equal-length chunks (no padding, so exact).
+  Padding chunks of other lengths would not be exact: its input layer turns a padded
+  (zero) token into ``LayerNorm(bias)``, and the pre-lookahead convolution lets the last
+  real tokens see those values, where stock sees zeros. It is a few percent of S3Gen.
 * **CFM decoder** (the estimator, run ``2 x cfm_steps`` times per chunk, ~90 % of S3Gen)
   runs once for the whole batch with right padding and length masks. This is exact: its
   convolutions are causal (a frame never sees frames to its right), its attention masks
@@ -84,16 +84,34 @@ class BatchedS3Gen:
             feat = feat[None]
         return VoicePrompt(token, torch.as_tensor(token_len).reshape(1).to(dev), feat, spks)
 
-    def _encode(self, prompt: VoicePrompt, tokens: torch.Tensor) -> torch.Tensor:
-        """Flow encoder for one chunk, exactly as ``CausalMaskedDiffWithXvec.inference``: mu (80, T)."""
+    def _encode(self, prompt: VoicePrompt, chunks: list[torch.Tensor]) -> list[torch.Tensor]:
+        """Flow encoder for chunks of one length, as ``CausalMaskedDiffWithXvec.inference``.
+
+        Equal lengths need no padding, so one batched pass is exact. Returns mu (80, T) each.
+        """
         flow = self.flow
-        tokens = tokens.reshape(1, -1).to(self.device)
-        token = torch.cat([prompt.prompt_token, tokens], dim=1)
-        token_len = prompt.prompt_token_len + tokens.size(1)
+        tokens = torch.stack([t.reshape(-1) for t in chunks]).to(self.device)
+        token = torch.cat([prompt.prompt_token.expand(tokens.size(0), -1), tokens], dim=1)
+        token_len = (prompt.prompt_token_len + tokens.size(1)).expand(tokens.size(0))
         emb = flow.input_embedding(token.long())  # every position is real: the mask is all ones
         h, _ = flow.encoder(emb, token_len)
-        h = flow.encoder_proj(h)  # (1, T, 80)
-        return h[0].transpose(0, 1)
+        h = flow.encoder_proj(h)  # (B, T, 80)
+        return list(h.transpose(1, 2))
+
+    def _encode_all(
+        self, prompt: VoicePrompt, token_lists: list[torch.Tensor]
+    ) -> list[torch.Tensor]:
+        """mu per chunk, in input order; chunks of the same length share an encoder pass."""
+        by_length: dict[int, list[int]] = {}
+        for i, t in enumerate(token_lists):
+            by_length.setdefault(t.numel(), []).append(i)
+        mus: list[torch.Tensor | None] = [None] * len(token_lists)
+        for group in by_length.values():
+            for i, mu in zip(
+                group, self._encode(prompt, [token_lists[i] for i in group]), strict=True
+            ):
+                mus[i] = mu
+        return mus
 
     @torch.inference_mode()
     def mels(
@@ -114,7 +132,7 @@ class BatchedS3Gen:
         """
         if not token_lists:
             return []
-        mus = [self._encode(prompt, t) for t in token_lists]
+        mus = self._encode_all(prompt, token_lists)
         dev, dtype = self.device, mus[0].dtype
         if noises is None:
             noises = [

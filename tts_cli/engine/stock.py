@@ -92,7 +92,9 @@ class StockEngine:
     name = "stock"
     sample_rate_hz = adapter.SAMPLE_RATE_HZ
 
-    def __init__(self, model: adapter.LoadedModel, generation: GenerationOptions, voice: Path | None = None):
+    def __init__(
+        self, model: adapter.LoadedModel, generation: GenerationOptions, voice: Path | None = None
+    ):
         self.model = model
         self.generation = generation
         self.stage_seconds: dict[str, float] = {}
@@ -107,7 +109,12 @@ class StockEngine:
             torch.manual_seed(self.generation.seed)
         for req in requests:
             wav, tokens = stock_generate(
-                self.model.tts, self.conds, req.text, req.max_new_tokens, self.generation, self._clock
+                self.model.tts,
+                self.conds,
+                req.text,
+                req.max_new_tokens,
+                self.generation,
+                self._clock,
             )
             yield ChunkAudio(index=req.index, audio=wav, tokens=tokens)
 

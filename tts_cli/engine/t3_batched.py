@@ -5,11 +5,14 @@ Stock ``T3.inference`` decodes one chunk (two CFG rows) through a Hugging Face
 states, and syncs with the host on every step. Here B chunks decode at once:
 
 * rows are laid out as ``[cond rows of the B chunks; uncond rows]`` (2B rows with CFG);
-* prompts are **left-padded** to the longest one, so every row writes its new key/value at
-  the same cache slot on every step; each row's rotary position is the slot minus its
-  padding, so real tokens see exactly the positions stock gives them, and padded keys are
-  masked out of every attention (each padded query attends at least to itself, so no
-  softmax row is empty and nothing turns into NaN);
+* every row starts with the same conditioning (speaker, voice prompt, emotion); its keys
+  and values are computed once and copied to all rows. The rest of each prompt (text and
+  two start-of-speech tokens) is **padded on its left**, between the conditioning and the
+  text, so every row ends at the same cache slot and writes each new key/value at the
+  same slot on every step. A row's rotary position is its cache slot minus its padding,
+  so real tokens see exactly the positions stock gives them; padded keys are masked out
+  of every attention (each padded query attends at least to itself, so no softmax row is
+  empty and nothing turns into NaN);
 * the KV cache is one preallocated tensor per layer stack (no concatenation);
 * the speech position embedding of step ``s`` is the same for every row (all rows start
   speaking together), as in stock;
@@ -45,7 +48,7 @@ class _Batch:
     n_chunks: int  # active chunks
     rows: int  # active rows (2 * n_chunks with CFG)
     chunk_ids: list[int]  # original chunk index of each active chunk
-    pad: torch.Tensor  # (rows,) left padding of each row
+    pad: torch.Tensor  # (rows,) padding between each row's conditioning and its text
     prefill_len: int  # padded prompt length = first decode slot
 
 
@@ -84,6 +87,7 @@ class BatchedT3:
         self._step: torch.Tensor | None = None
         self._pad: torch.Tensor | None = None
         self._base: torch.Tensor | None = None
+        self._n_cond: torch.Tensor | None = None
         self._graphs = GraphedStep(self._graph_step, mode=step_mode)
 
     # ------------------------------------------------------------------ properties
@@ -234,9 +238,8 @@ class BatchedT3:
             threads.record(time.perf_counter() - t0)  # CPU ops are synchronous: this is the step
 
     # ------------------------------------------------------------------ prefill
-    def _prompt_embeds(
-        self, cond_emb: torch.Tensor, text: torch.Tensor, uncond: bool
-    ) -> torch.Tensor:
+    def _speech_prompt(self, text: torch.Tensor, uncond: bool) -> torch.Tensor:
+        """Text embeddings then the start-of-speech token twice: what follows the conditioning."""
         t3 = self.t3
         text = text.to(self.device)
         text_emb = t3.text_emb(text)
@@ -246,28 +249,37 @@ class BatchedT3:
         start = torch.tensor([self.hp.start_speech_token], device=self.device)
         bos = t3.speech_emb(start) + t3.speech_pos_emb.emb.weight[:1]
         # stock feeds the start-of-speech token twice, both at speech position 0
-        return torch.cat([cond_emb[0].to(text_emb.dtype), text_emb, bos, bos], dim=0)
+        return torch.cat([text_emb, bos, bos], dim=0)
 
     def _prefill(self, cond_emb, texts, use_cfg: bool, max_budget: int) -> torch.Tensor:
+        """Fill the cache for every row; returns the logits of each row's last position.
+
+        Layout per row: ``[conditioning | padding | text, BOS, BOS]``. The conditioning is
+        the same for every row and comes first, so its keys and values are computed once
+        (one row) and copied to all rows; padding sits between it and the text.
+        """
         n = len(texts)
         max_text = self.hp.max_text_tokens + 2
         if max(t.numel() for t in texts) > max_text:
             raise ValueError(f"a chunk has more than {max_text} text tokens")
-        seqs = [self._prompt_embeds(cond_emb, t, uncond=False) for t in texts]
+        seqs = [self._speech_prompt(t, uncond=False) for t in texts]
         if use_cfg:
-            seqs += [self._prompt_embeds(cond_emb, t, uncond=True) for t in texts]
+            seqs += [self._speech_prompt(t, uncond=True) for t in texts]
+        cond = cond_emb.to(self.device, self.dtype)
+        n_cond = cond.size(1)
         lengths = torch.tensor([s.size(0) for s in seqs], device=self.device)
-        prefill_len = int(lengths.max())
+        width = int(lengths.max())
+        prefill_len = n_cond + width
         rows = len(seqs)
-        dim = seqs[0].size(-1)
-        h = torch.zeros(rows, prefill_len, dim, dtype=self.dtype, device=self.device)
-        for r, s in enumerate(seqs):  # left padding
-            h[r, prefill_len - s.size(0) :] = s
-        pad = prefill_len - lengths
+        h = torch.zeros(rows, width, cond.size(-1), dtype=self.dtype, device=self.device)
+        for r, seq in enumerate(seqs):
+            h[r, width - seq.size(0) :] = seq
+        pad = width - lengths
 
         self._ensure_buffers(rows, prefill_len + max_budget)
         self._pad[:rows] = pad
         self._base.fill_(prefill_len)
+        self._n_cond.fill_(n_cond)
         self._batch = _Batch(
             n_chunks=n,
             rows=rows,
@@ -275,14 +287,22 @@ class BatchedT3:
             pad=self._pad[:rows],
             prefill_len=prefill_len,
         )
-
-        ar = torch.arange(prefill_len, device=self.device)
-        positions = (ar[None, :] - pad[:, None]).clamp(min=0)
-        key_ok = ar[None, :] >= pad[:, None]  # (rows, L)
-        causal = torch.ones(prefill_len, prefill_len, dtype=torch.bool, device=self.device).tril()
-        mask = causal[None] & key_ok[:, None, :]
-        mask = mask | torch.eye(prefill_len, dtype=torch.bool, device=self.device)[None]
-        h = self._layers(h, positions, mask[:, None], write_at=0, attend=prefill_len)
+        dev = self.device
+        # 1. the shared conditioning, once
+        if n_cond:
+            ar_c = torch.arange(n_cond, device=dev)
+            causal_c = torch.ones(n_cond, n_cond, dtype=torch.bool, device=dev).tril()
+            self._layers(cond, ar_c[None], causal_c[None, None], write_at=0, attend=n_cond)
+            for cache in (self._cache_k, self._cache_v):
+                cache[:, 1:rows, :, :n_cond] = cache[:, :1, :, :n_cond]
+        # 2. text and BOS tokens of every row, attending to the conditioning and themselves
+        cols = n_cond + torch.arange(width, device=dev)  # cache columns of the queries
+        keys = torch.arange(prefill_len, device=dev)
+        positions = (cols[None, :] - pad[:, None]).clamp(min=0)
+        key_ok = (keys[None, :] < n_cond) | (keys[None, :] >= n_cond + pad[:, None])
+        mask = (keys[None, :] <= cols[:, None])[None] & key_ok[:, None, :]
+        mask = mask | (keys[None, :] == cols[:, None])[None]  # a padded query sees itself
+        h = self._layers(h, positions, mask[:, None], write_at=n_cond, attend=prefill_len)
         return self.t3.speech_head(h[:, -1])
 
     # ------------------------------------------------------------------ decode step
@@ -308,7 +328,10 @@ class BatchedT3:
         slot = step + self._base  # (1,) cache slot of this step
         positions = (slot - pad)[:, None]  # (rows, 1)
         ar = torch.arange(attend, device=tok.device)
-        key_ok = (ar[None, :] >= pad[:, None]) & (ar[None, :] <= slot)
+        n_cond = self._n_cond
+        key_ok = ((ar[None, :] < n_cond) | (ar[None, :] >= n_cond + pad[:, None])) & (
+            ar[None, :] <= slot
+        )
         h = self._layers(
             emb[:, None], positions, key_ok[:, None, None, :], write_at=slot, attend=attend
         )
@@ -376,6 +399,7 @@ class BatchedT3:
         self._step = torch.zeros(1, dtype=torch.long, device=self.device)
         self._pad = torch.zeros(rows, dtype=torch.long, device=self.device)
         self._base = torch.zeros(1, dtype=torch.long, device=self.device)
+        self._n_cond = torch.zeros(1, dtype=torch.long, device=self.device)
         positions = torch.arange(length, device=self.device)[None]
         probe = torch.zeros(1, dtype=self.dtype, device=self.device)
         cos, sin = self.tfmr.rotary_emb(probe, positions)
@@ -396,7 +420,7 @@ class BatchedT3:
     def release(self) -> None:
         """Drop the cache and captured graphs (frees their memory)."""
         self._cache_k = self._cache_v = None
-        self._tok = self._step = self._pad = self._base = None
+        self._tok = self._step = self._pad = self._base = self._n_cond = None
         self._rope = None
         self._graphs.reset()
 
