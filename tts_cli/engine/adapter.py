@@ -141,6 +141,13 @@ def quiet_stdout(fn, *args, **kwargs):
     return result
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "..."
+
+
 def download_model() -> Path:
     """Fetch the stock model files into the Hugging Face cache; honours ``HF_HUB_OFFLINE``."""
     try:
@@ -154,7 +161,7 @@ def download_model() -> Path:
         except Exception as e:  # noqa: BLE001 - hub errors come in many types; all mean "no model"
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelError(
-                f"could not download {name} of {REPO_ID} ({reason[:160]})",
+                f"could not download {name} of {REPO_ID} ({_clip(reason, 160)})",
                 "check the network (and HF_HUB_OFFLINE), or pass --model-dir with a local model folder",
             ) from None
     assert path is not None
