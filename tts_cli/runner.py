@@ -8,7 +8,7 @@ before the assembler opens its temp file.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tts_cli.errors import OptionError
@@ -204,9 +204,9 @@ def _synthesize(req: RunRequest, plan, engine, assembly, model):
     from tts_cli.progress import ProgressView
 
     if assembly.title is None and getattr(plan, "title", None):
-        assembly = _replace(assembly, title=plan.title)
+        assembly = replace(assembly, title=plan.title)
     if assembly.author is None and getattr(plan, "author", None):
-        assembly = _replace(assembly, author=plan.author)
+        assembly = replace(assembly, author=plan.author)
     chapters = [(c.title, c.first_chunk) for c in plan.chapters]
     output = req.output if req.output == "-" else Path(req.output)
     with Assembler(
@@ -221,12 +221,6 @@ def _synthesize(req: RunRequest, plan, engine, assembly, model):
                     view.update(next(steps))
                 except StopIteration as stop:
                     return stop.value
-
-
-def _replace(options, **changes):
-    from dataclasses import replace
-
-    return replace(options, **changes)
 
 
 def _print_plan(plan) -> None:

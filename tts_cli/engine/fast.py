@@ -103,13 +103,7 @@ class FastEngine:
             dtype=str(self.dtype).removeprefix("torch."),
             step_mode=self.t3.step_mode,
         )
-        self.params = SamplingParams(
-            temperature=generation.temperature,
-            repetition_penalty=generation.repetition_penalty,
-            min_p=generation.min_p,
-            top_p=generation.top_p,
-            cfg_weight=generation.cfg_weight,
-        )
+        self.params = SamplingParams.from_generation(generation)
         self._closed = False
 
     # ------------------------------------------------------------------ setup helpers

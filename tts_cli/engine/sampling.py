@@ -14,16 +14,29 @@ from dataclasses import dataclass
 
 import torch
 
+from tts_cli.engine.base import GenerationOptions
+
 
 @dataclass(frozen=True)
 class SamplingParams:
-    """Stock sampling settings (``ChatterboxTTS.generate`` defaults)."""
+    """The sampling part of ``GenerationOptions``; its defaults are the stock ones kept there."""
 
-    temperature: float = 0.8
-    repetition_penalty: float = 1.2
-    min_p: float = 0.05
-    top_p: float = 1.0
-    cfg_weight: float = 0.5
+    temperature: float = GenerationOptions.temperature
+    repetition_penalty: float = GenerationOptions.repetition_penalty
+    min_p: float = GenerationOptions.min_p
+    top_p: float = GenerationOptions.top_p
+    cfg_weight: float = GenerationOptions.cfg_weight
+
+    @classmethod
+    def from_generation(cls, gen: GenerationOptions) -> SamplingParams:
+        """The sampling settings of ``gen``."""
+        return cls(
+            temperature=gen.temperature,
+            repetition_penalty=gen.repetition_penalty,
+            min_p=gen.min_p,
+            top_p=gen.top_p,
+            cfg_weight=gen.cfg_weight,
+        )
 
 
 def cfg_combine(logits: torch.Tensor, n_chunks: int, cfg_weight: float) -> torch.Tensor:

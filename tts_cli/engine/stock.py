@@ -23,7 +23,7 @@ def stock_generate(tts, conds, text: str, max_new_tokens: int, gen: GenerationOp
     import torch.nn.functional as F
 
     cb = adapter.api()
-    clock = timer if timer is not None else _StageClock()
+    clock = timer if timer is not None else StageClock()
     with clock("other"):
         text = cb.punc_norm(text)
         text_tokens = tts.tokenizer.text_to_tokens(text).to(tts.device)
@@ -62,7 +62,7 @@ def stock_generate(tts, conds, text: str, max_new_tokens: int, gen: GenerationOp
     return np.ascontiguousarray(wav, dtype=np.float32), int(speech_tokens.numel())
 
 
-class _StageClock:
+class StageClock:
     """Adds wall seconds per stage name: ``with clock("t3"): ...``."""
 
     def __init__(self, seconds: dict[str, float] | None = None) -> None:
@@ -81,9 +81,6 @@ class _Span:
 
     def __exit__(self, *exc):
         self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + time.perf_counter() - self.t0
-
-
-StageClock = _StageClock
 
 
 class StockEngine:
