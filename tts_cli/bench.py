@@ -137,6 +137,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--decode-threads", default="auto", help="ours: CPU threads for T3 decode (auto|N|default)"
     )
     p.add_argument(
+        "--packed-weights",
+        choices=("on", "off"),
+        default="on",
+        help="ours: oneDNN-packed linear weights on CPU (EngineOptions.cpu_packed_weights)",
+    )
+    p.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -180,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=bs,
             voice_cache_dir=tmp / "voices",
             cpu_decode_threads=decode_threads,
+            cpu_packed_weights=args.packed_weights == "on",
         )
         texts = chunk_texts(args.chunks)
 
@@ -191,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=1,
             voice_cache_dir=tmp / "warm-voices",
             cpu_decode_threads=decode_threads,
+            cpu_packed_weights=args.packed_weights == "on",
         )
         if not args.skip_baseline:
             run_baseline(model, voice, texts[:1], 2, warm)
@@ -205,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             "voice_seconds": args.voice_seconds,
             "torch_threads": torch.get_num_threads(),
             "decode_threads": decode_threads,
+            "packed_weights": args.packed_weights,
         }
         base_runs, our_runs, load = [], [], []
         for rep in range(max(1, args.repeat)):

@@ -23,6 +23,7 @@ import torch
 
 from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
+from tts_cli.engine.cpu_linear import PackedLinears, packing_available
 from tts_cli.engine.memory import CleanupPolicy, Offloader, free_memory, is_oom
 from tts_cli.engine.options import CPU_BATCH_SIZE, EngineOptions, auto_batch_size, per_chunk_bytes
 from tts_cli.engine.precision import ReducedPrecision, engine_dtype
@@ -78,6 +79,20 @@ class FastEngine:
         self.conds = conds
 
         self._precision = ReducedPrecision(tts, self.dtype)
+        self._packed: PackedLinears | None = None
+        try:
+            if options.cpu_packed_weights and packing_available(self.device, self.dtype):
+                self._packed = PackedLinears([tts.t3, tts.s3gen.flow.decoder.estimator])
+            self._build(tts, conds)
+        except BaseException:
+            self._undo_model_changes()  # leave a shared model as it was found
+            raise
+        self._closed = False
+
+    def _build(self, tts, conds) -> None:
+        """Batched submodels and the voice's features (the rest of ``__init__``)."""
+        options, generation = self.options, self.generation
+        self.stats["cpu_packed_linears"] = self._packed.count if self._packed else 0
         self.t3 = BatchedT3(
             tts.t3,
             check_every=options.check_every,
@@ -104,7 +119,6 @@ class FastEngine:
             step_mode=self.t3.step_mode,
         )
         self.params = SamplingParams.from_generation(generation)
-        self._closed = False
 
     # ------------------------------------------------------------------ setup helpers
     def _step_mode(self) -> str:
@@ -231,13 +245,19 @@ class FastEngine:
         self._closed = True
         self.t3.release()
         self._offload.restore()
-        self._precision.restore()
+        self._undo_model_changes()
         free_memory(self.device)
         if self.t3.step_failure:
             self.stats["compile_failure"] = self.t3.step_failure
         self.stats["step_mode"] = self.t3.step_mode
         if self.t3.thread_choices:
             self.stats["cpu_decode_threads"] = sorted(set(self.t3.thread_choices))
+
+    def _undo_model_changes(self) -> None:
+        """Put back the original linear layers, then the original weights' dtype."""
+        if self._packed is not None:
+            self._packed.restore()
+        self._precision.restore()
 
     def __enter__(self) -> FastEngine:
         return self

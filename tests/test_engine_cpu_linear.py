@@ -1,0 +1,180 @@
+"""oneDNN-packed CPU linears: same numbers as nn.Linear, swapped in and put back exactly."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import torch
+from engine_support import reference_wav, t3_cond, tiny_model, tiny_t3
+from test_engine_t3_batched import GREEDY, _stock_tokens, _text
+from torch import nn
+
+from tts_cli.engine import cpu_linear
+from tts_cli.engine.base import GenerationOptions
+from tts_cli.engine.cpu_linear import PackedLinear, PackedLinears, packing_available
+from tts_cli.engine.fast import FastEngine
+from tts_cli.engine.options import EngineOptions
+from tts_cli.engine.t3_batched import BatchedT3
+
+pytestmark = pytest.mark.skipif(
+    not packing_available("cpu", torch.float32), reason="this torch has no oneDNN packing"
+)
+
+
+def _linears(module: nn.Module) -> list[nn.Linear]:
+    """The distinct linear layers under ``module`` that are not (inside) a packed one."""
+    packed = {id(m) for p in module.modules() if isinstance(p, PackedLinear) for m in p.modules()}
+    return [m for m in module.modules() if isinstance(m, nn.Linear) and id(m) not in packed]
+
+
+class LoRACompatibleLinear(nn.Linear):
+    """Stands in for diffusers' class of that name (the flow decoder's feed-forward output)."""
+
+    def __init__(self, *args, lora_layer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lora_layer = lora_layer
+
+    def forward(self, x, scale: float = 1.0):
+        out = super().forward(x)
+        return out if self.lora_layer is None else out + scale * self.lora_layer(x)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("shape", [(1, 96), (8, 96), (37, 96), (3, 50, 96)])
+def test_packed_linear_gives_the_same_numbers_as_nn_linear(shape, bias):
+    torch.manual_seed(0)
+    linear = nn.Linear(96, 160, bias=bias)
+    packed = PackedLinear(linear)
+    x = torch.randn(*shape)
+    with torch.inference_mode():
+        got, want = packed(x), linear(x)
+    assert got.shape == want.shape == (*shape[:-1], 160)
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+    assert packed.weight is linear.weight and packed.bias is linear.bias
+
+
+def test_swap_then_restore_leaves_the_modules_and_state_dict_as_found():
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(16, 32),
+        nn.Sequential(nn.ReLU(), nn.Linear(32, 32, bias=False)),
+        nn.Linear(32, 8).to(torch.bfloat16),  # not float32: left alone
+    )
+    originals = [model[0], model[1][1], model[2]]
+    keys = list(model.state_dict())
+    x = torch.randn(5, 16)
+    with torch.inference_mode():
+        want = model[1](model[0](x))
+        swapped = PackedLinears([model])
+        assert swapped.count == 2
+        assert isinstance(model[0], PackedLinear) and isinstance(model[1][1], PackedLinear)
+        assert model[2] is originals[2]
+        torch.testing.assert_close(model[1](model[0](x)), want, rtol=1e-5, atol=1e-5)
+        swapped.restore()
+    assert [model[0], model[1][1], model[2]] == originals
+    assert list(model.state_dict()) == keys
+    assert not swapped.active
+
+
+class Doubled(nn.Linear):
+    def forward(self, x):
+        return 2 * super().forward(x)
+
+
+def test_lora_compatible_linears_are_packed_only_without_a_lora_layer():
+    torch.manual_seed(0)
+    plain = LoRACompatibleLinear(8, 8)
+    with_lora = LoRACompatibleLinear(8, 8, lora_layer=nn.Linear(8, 8, bias=False))
+    model = nn.Sequential(plain, with_lora, Doubled(8, 8))
+    x = torch.randn(3, 8)
+    with torch.inference_mode():
+        want = plain(x, scale=0.5)
+        swapped = PackedLinears([model])
+        # the plain one and the LoRA layer's own plain Linear; not the LoRA'd one, not Doubled
+        assert swapped.count == 2 and isinstance(model[0], PackedLinear)
+        assert model[1] is with_lora and type(model[2]) is Doubled
+        torch.testing.assert_close(model[0](x, scale=0.5), want, rtol=1e-5, atol=1e-5)
+        swapped.restore()
+    assert model[0] is plain
+
+
+def test_a_packing_failure_restores_what_was_swapped_and_warns(monkeypatch, caplog):
+    model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 4), nn.Linear(4, 4))
+    originals = list(model)
+    real = cpu_linear.PackedLinear
+    made = []
+
+    def flaky(linear, batch_hint):
+        if len(made) == 2:
+            raise RuntimeError("could not create a primitive")
+        made.append(linear)
+        return real(linear, batch_hint)
+
+    monkeypatch.setattr(cpu_linear, "PackedLinear", flaky)
+    with caplog.at_level(logging.WARNING, logger="tts_cli.engine.cpu_linear"):
+        swapped = PackedLinears([model])
+    assert swapped.count == 0 and list(model) == originals
+    assert "packed CPU linears unavailable (could not create a primitive)" in caplog.text
+
+
+def test_packing_is_only_offered_for_float32_on_a_cpu():
+    assert packing_available("cpu", torch.float32)
+    assert not packing_available("cpu", torch.bfloat16)
+    assert not packing_available("cuda", torch.float32)
+    assert not packing_available("meta", torch.float32)
+
+
+def test_packed_t3_decodes_the_same_tokens_as_stock():
+    t3 = tiny_t3()
+    cond = t3_cond()
+    ids = [_text(5, 1), _text(31, 2), _text(14, 3)]
+    budgets = [12, 7, 10]
+    want = [_stock_tokens(t3, cond, i, b, GREEDY).tolist() for i, b in zip(ids, budgets)]
+    n_linears = len(_linears(t3))
+    swapped = PackedLinears([t3])
+    try:
+        assert swapped.count == n_linears > 0 and not _linears(t3)
+        engine = BatchedT3(t3, check_every=4)
+        got = engine.generate(
+            engine.cond_embeds(cond), [engine.text_tokens(i) for i in ids], budgets, GREEDY
+        )
+    finally:
+        swapped.restore()
+    assert [g.tolist() for g in got] == want
+
+
+def test_the_fast_engine_packs_on_cpu_and_restores_the_shared_model(tmp_path):
+    model = tiny_model()
+    tts = model.tts
+    q_proj = tts.t3.tfmr.layers[0].self_attn.q_proj
+    estimator = tts.s3gen.flow.decoder.estimator
+    expected = len(_linears(tts.t3)) + len(_linears(estimator))
+    voice = reference_wav(2.0, seed=2)
+    opts = EngineOptions(voice_cache_dir=tmp_path / "voices")
+    with FastEngine(model, GenerationOptions(cfm_steps=1), opts, voice=voice) as engine:
+        assert engine.stats["cpu_packed_linears"] == expected > 0
+        assert isinstance(tts.t3.tfmr.layers[0].self_attn.q_proj, PackedLinear)
+        assert not _linears(estimator)
+    assert tts.t3.tfmr.layers[0].self_attn.q_proj is q_proj
+    assert len(_linears(tts.t3)) + len(_linears(estimator)) == expected
+
+    off = EngineOptions(voice_cache_dir=tmp_path / "voices", cpu_packed_weights=False)
+    with FastEngine(model, GenerationOptions(cfm_steps=1), off, voice=voice) as engine:
+        assert engine.stats["cpu_packed_linears"] == 0
+        assert tts.t3.tfmr.layers[0].self_attn.q_proj is q_proj
+
+
+def test_an_engine_that_fails_to_start_restores_the_shared_model(tmp_path, monkeypatch):
+    model = tiny_model()
+    q_proj = model.tts.t3.tfmr.layers[0].self_attn.q_proj
+
+    def broken(self, ref_dict):
+        raise RuntimeError("prompt features failed")
+
+    monkeypatch.setattr("tts_cli.engine.s3gen_batched.BatchedS3Gen.prompt", broken)
+    opts = EngineOptions(voice_cache_dir=tmp_path / "voices")
+    with pytest.raises(RuntimeError, match="prompt features failed"):
+        FastEngine(model, GenerationOptions(cfm_steps=1), opts, voice=reference_wav(2.0, seed=2))
+    assert model.tts.t3.tfmr.layers[0].self_attn.q_proj is q_proj
+    assert _linears(model.tts.s3gen.flow.decoder.estimator)
