@@ -131,8 +131,7 @@ def test_packed_t3_decodes_the_same_tokens_as_stock():
     ids = [_text(5, 1), _text(31, 2), _text(14, 3)]
     budgets = [12, 7, 10]
     want = [
-        _stock_tokens(t3, cond, i, b, GREEDY).tolist()
-        for i, b in zip(ids, budgets, strict=True)
+        _stock_tokens(t3, cond, i, b, GREEDY).tolist() for i, b in zip(ids, budgets, strict=True)
     ]
     n_linears = len(_linears(t3))
     swapped = PackedLinears([t3])
