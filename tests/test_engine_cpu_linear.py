@@ -62,7 +62,7 @@ def test_swap_then_restore_leaves_the_modules_and_state_dict_as_found():
         nn.Linear(32, 8).to(torch.bfloat16),  # not float32: left alone
     )
     originals = [model[0], model[1][1], model[2]]
-    keys = list(model.state_dict())
+    state = {k: v.clone() for k, v in model.state_dict().items()}
     x = torch.randn(5, 16)
     with torch.inference_mode():
         want = model[1](model[0](x))
@@ -70,11 +70,43 @@ def test_swap_then_restore_leaves_the_modules_and_state_dict_as_found():
         assert swapped.count == 2
         assert isinstance(model[0], PackedLinear) and isinstance(model[1][1], PackedLinear)
         assert model[2] is originals[2]
+        # the packed copy replaces the original weight's memory while it is in use
+        assert originals[0].weight.numel() == 0 and originals[1].weight.numel() == 0
         torch.testing.assert_close(model[1](model[0](x)), want, rtol=1e-5, atol=1e-5)
         swapped.restore()
     assert [model[0], model[1][1], model[2]] == originals
-    assert list(model.state_dict()) == keys
+    restored = model.state_dict()
+    assert list(restored) == list(state)
+    for key, value in state.items():
+        assert torch.equal(restored[key], value), key  # bit for bit
     assert not swapped.active
+    assert not restored["0.weight"].is_inference()  # still usable outside inference mode
+
+
+def test_a_weight_tied_to_another_module_is_packed_but_not_freed():
+    torch.manual_seed(0)
+    embed = nn.Embedding(10, 6)
+    head = nn.Linear(6, 10, bias=False)
+    head.weight = embed.weight  # tied, as language models tie input and output embeddings
+    plain = nn.Linear(6, 6)
+    model = nn.ModuleList([embed, head, plain])
+    tokens = torch.tensor([1, 4, 7])
+    with torch.inference_mode():
+        want = model[1](model[0](tokens))
+        swapped = PackedLinears([model])
+        assert swapped.count == 2
+        assert embed.weight.shape == (10, 6)  # the embedding still has its weight
+        assert plain.weight.numel() == 0
+        torch.testing.assert_close(model[1](model[0](tokens)), want, rtol=1e-5, atol=1e-5)
+        swapped.restore()
+    assert model[1] is head and head.weight is embed.weight and plain.weight.shape == (6, 6)
+
+
+def test_weights_can_be_kept_while_packed():
+    plain = nn.Linear(6, 6)
+    swapped = PackedLinears([nn.Sequential(plain)], release_weights=False)
+    assert swapped.count == 1 and plain.weight.shape == (6, 6)
+    swapped.restore()
 
 
 class Doubled(nn.Linear):
@@ -152,6 +184,8 @@ def test_the_fast_engine_packs_on_cpu_and_restores_the_shared_model(tmp_path):
     q_proj = tts.t3.tfmr.layers[0].self_attn.q_proj
     estimator = tts.s3gen.flow.decoder.estimator
     expected = len(_linears(tts.t3)) + len(_linears(estimator))
+    before = {**tts.t3.state_dict(), **estimator.state_dict()}
+    before = {k: v.clone() for k, v in before.items()}
     voice = reference_wav(2.0, seed=2)
     opts = EngineOptions(voice_cache_dir=tmp_path / "voices")
     with FastEngine(model, GenerationOptions(cfm_steps=1), opts, voice=voice) as engine:
@@ -160,6 +194,9 @@ def test_the_fast_engine_packs_on_cpu_and_restores_the_shared_model(tmp_path):
         assert not _linears(estimator)
     assert tts.t3.tfmr.layers[0].self_attn.q_proj is q_proj
     assert len(_linears(tts.t3)) + len(_linears(estimator)) == expected
+    after = {**tts.t3.state_dict(), **estimator.state_dict()}
+    assert after.keys() == before.keys()
+    assert all(torch.equal(after[k], v) for k, v in before.items())  # stock sees its weights
 
     off = EngineOptions(voice_cache_dir=tmp_path / "voices", cpu_packed_weights=False)
     with FastEngine(model, GenerationOptions(cfm_steps=1), off, voice=voice) as engine:
