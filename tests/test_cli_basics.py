@@ -75,3 +75,37 @@ def test_help_lists_every_option_named_by_the_issues():
         "--cpu-offload",
     ):
         assert flag in result.stdout, flag
+
+
+def test_library_warnings_become_log_lines_and_the_perceiver_deprecation_is_dropped(capsys):
+    import logging
+    import warnings
+
+    from tts_cli.cli import _setup_logging
+
+    root, ours = logging.getLogger(), logging.getLogger("tts_cli")
+    saved = (root.level, list(root.handlers), ours.level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        try:
+            _setup_logging(verbose=False, quiet=False)
+            warnings.warn(
+                "`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context "
+                "manager will be removed.",
+                FutureWarning,
+                stacklevel=1,
+            )
+            warnings.warn("resampling changed the clip's length", UserWarning, stacklevel=1)
+            err = capsys.readouterr().err
+            assert "sdp_kernel" not in err
+            assert "resampling changed the clip's length" in err
+            assert "Traceback" not in err
+
+            _setup_logging(verbose=False, quiet=True)  # -q: errors only
+            warnings.warn("a second library warning", UserWarning, stacklevel=1)
+            assert "a second library warning" not in capsys.readouterr().err
+        finally:  # leave logging as other tests expect it
+            logging.captureWarnings(False)
+            root.handlers[:] = saved[1]
+            root.setLevel(saved[0])
+            ours.setLevel(saved[2])

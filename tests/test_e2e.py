@@ -89,6 +89,13 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
     )
     assert summary["device"] == "cpu" and summary["model"] == str(tiny_model_dir)
     assert summary["engine"] == engine
+    if engine == "fast":  # all chunks fit one CPU batch of 8; its stats are final
+        stats = summary["engine_stats"]
+        assert stats["batches"] == 1 and stats["batch_size"] == 8 and stats["oom_retries"] == 0
+        assert stats["dtype"] == "float32" and stats["step_mode"] == "eager"
+        assert stats["cpu_packed_linears"] > 0 and stats["cpu_decode_threads"]
+    else:
+        assert summary["engine_stats"] == {}
     assert np.max(np.abs(audio)) > 0.01
     assert [p.name for p in tmp_path.iterdir()] == ["book.wav"]  # no work files left behind
 

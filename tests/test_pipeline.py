@@ -45,9 +45,10 @@ class ToneEngine:
     name = "tone"
     sample_rate_hz = RATE
 
-    def __init__(self, drop: int | None = None, swap: bool = False) -> None:
+    def __init__(self, drop: int | None = None, swap: bool = False, extra: bool = False):
         self.stage_seconds = {"t3": 0.5}
-        self.drop, self.swap = drop, swap
+        self.drop, self.swap, self.extra = drop, swap, extra
+        self.stats = {"batches": 0}
 
     def synthesize(self, requests):
         out = []
@@ -59,9 +60,12 @@ class ToneEngine:
             )
         if self.swap:
             out[0], out[1] = out[1], out[0]
+        if self.extra:
+            out.append(ChunkAudio(len(out), np.zeros(960, dtype=np.float32), 1))
         for c in out:
             if c.index != self.drop:
                 yield c
+        self.stats["batches"] = 1  # end-of-run work, after the last chunk was handed out
 
 
 def plan_of(n: int) -> FakePlan:
@@ -106,6 +110,20 @@ def test_a_lost_chunk_is_an_error_and_writes_nothing(tmp_path):
     with pytest.raises(ChunkCountMismatch, match="returned 4 of 5 chunks"):
         run(plan_of(5), ToneEngine(drop=4), out)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_extra_chunk_is_an_error_and_writes_nothing(tmp_path):
+    with pytest.raises(ChunkCountMismatch, match="more than the 3 chunks it was given"):
+        run(plan_of(3), ToneEngine(extra=True), tmp_path / "book.wav")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_engine_runs_to_its_end_so_its_final_stats_reach_the_summary(tmp_path):
+    """Regression: the pipeline stopped pulling after the last chunk, so the fast engine's
+    end-of-batch work never ran and the summary said ``"batches": 0``."""
+    engine = ToneEngine()
+    _, summary = run(plan_of(4), engine, tmp_path / "book.wav")
+    assert summary.engine_stats == {"batches": 1}
 
 
 def test_chunks_out_of_order_are_an_error(tmp_path):

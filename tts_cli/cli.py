@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -54,6 +55,15 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
     handler = RichHandler(console=Console(stderr=True), show_time=False, show_path=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("tts_cli").setLevel(level if verbose else max(level, logging.INFO))
+    # Python warnings from the libraries become log lines: formatted like ours, hidden by -q
+    logging.captureWarnings(True)
+    # chatterbox's perceiver uses a torch context manager that torch has deprecated; the
+    # warning says nothing a ttsgen user can act on
+    warnings.filterwarnings(
+        "ignore",
+        message=r".*torch\.backends\.cuda\.sdp_kernel\(\)`? is deprecated",
+        category=FutureWarning,
+    )
 
 
 @app.command()

@@ -97,22 +97,36 @@ def synthesize_book(
     speech_samples = 0
     tokens = 0
     done = 0
-    for chunk, spoken in zip(chunks, engine.synthesize(chunks), strict=False):
-        if spoken.index != chunk.index:
-            raise ChunkCountMismatch(
-                f"engine returned chunk {spoken.index} where chunk {chunk.index} was due",
-                "report this bug; rerun with --engine stock meanwhile",
+    stream = engine.synthesize(chunks)
+    try:
+        # drain the engine: its own end-of-run work (final cleanup, stats) runs now, and
+        # an extra chunk is caught rather than ignored
+        for spoken in stream:
+            if done == total:
+                raise ChunkCountMismatch(
+                    f"engine returned more than the {total} chunks it was given",
+                    "report this bug; rerun with --engine stock meanwhile",
+                )
+            chunk = chunks[done]
+            if spoken.index != chunk.index:
+                raise ChunkCountMismatch(
+                    f"engine returned chunk {spoken.index} where chunk {chunk.index} was due",
+                    "report this bug; rerun with --engine stock meanwhile",
+                )
+            assembler.add(
+                spoken.audio,
+                pause_after=chunk.pause_after,
+                text=chunk.text,
+                chapter_title=chapter_titles.get(chunk.index),
             )
-        assembler.add(
-            spoken.audio,
-            pause_after=chunk.pause_after,
-            text=chunk.text,
-            chapter_title=chapter_titles.get(chunk.index),
-        )
-        speech_samples += len(spoken.audio)
-        tokens += spoken.tokens
-        done += 1
-        yield Progress(done, total, speech_samples / sample_rate, time.perf_counter() - start)
+            speech_samples += len(spoken.audio)
+            tokens += spoken.tokens
+            done += 1
+            yield Progress(done, total, speech_samples / sample_rate, time.perf_counter() - start)
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
     if done != total:
         raise ChunkCountMismatch(
             f"engine returned {done} of {total} chunks",

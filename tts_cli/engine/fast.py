@@ -175,12 +175,14 @@ class FastEngine:
                         raise
                     self._after_oom(e)
                     continue  # the same chunks again, in a smaller batch
+                # stats first: a caller may stop pulling after the last chunk it expects
+                self.stats["batches"] = int(self.stats["batches"]) + 1
+                self._refresh_stats()
+                if self.on_cuda:
+                    policy.after_batch()
                 for chunk in results:
                     pending.popleft()
                     yield chunk
-                self.stats["batches"] = int(self.stats["batches"]) + 1
-                if self.on_cuda:
-                    policy.after_batch()
         finally:
             if self.on_cuda:
                 policy.final()
@@ -247,6 +249,10 @@ class FastEngine:
         self._offload.restore()
         self._undo_model_changes()
         free_memory(self.device)
+        self._refresh_stats()
+
+    def _refresh_stats(self) -> None:
+        """Decode step mode, compile failure and CPU thread choices, as they are now."""
         if self.t3.step_failure:
             self.stats["compile_failure"] = self.t3.step_failure
         self.stats["step_mode"] = self.t3.step_mode
