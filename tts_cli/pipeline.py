@@ -154,8 +154,17 @@ def synthesize_book(
     )
 
 
+_SCALARS = (bool, int, float, str, type(None))
+
+
 def _jsonable(stats: dict) -> dict:
-    return {
-        k: v if isinstance(v, (bool, int, float, str, type(None))) else str(v)
-        for k, v in stats.items()
-    }
+    """Scalars and lists of scalars as they are; anything else as its string."""
+
+    def value(v):
+        if isinstance(v, _SCALARS):
+            return v
+        if isinstance(v, (list, tuple)) and all(isinstance(x, _SCALARS) for x in v):
+            return list(v)
+        return str(v)
+
+    return {k: value(v) for k, v in stats.items()}
