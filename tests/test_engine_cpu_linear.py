@@ -157,6 +157,23 @@ def test_packing_is_only_offered_for_float32_on_a_cpu():
     assert not packing_available("meta", torch.float32)
 
 
+@pytest.mark.parametrize("fault", ["wrong numbers", "raises"])
+def test_a_build_whose_packed_kernel_misbehaves_is_not_used(monkeypatch, fault):
+    def broken(x, packed, bias, *args):
+        if fault == "raises":
+            raise RuntimeError("could not create a primitive descriptor")
+        return torch.zeros(x.shape[0], 48)
+
+    monkeypatch.setattr(torch.ops.mkldnn, "_linear_pointwise", broken)
+    cpu_linear._packing_works.cache_clear()
+    try:
+        assert not packing_available("cpu", torch.float32)
+    finally:
+        monkeypatch.undo()
+        cpu_linear._packing_works.cache_clear()
+    assert packing_available("cpu", torch.float32)
+
+
 def test_packed_t3_decodes_the_same_tokens_as_stock():
     t3 = tiny_t3()
     cond = t3_cond()

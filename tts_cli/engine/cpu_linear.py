@@ -21,9 +21,11 @@ a packing failure warns once and leaves the modules as they were.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 logger = logging.getLogger(__name__)
@@ -32,14 +34,36 @@ BATCH_HINT_ROWS = 8  # rows oneDNN picks the packed layout for: a decode step's 
 
 
 def packing_available(device, dtype: torch.dtype) -> bool:
-    """Whether oneDNN packed linears can run here (CPU, float32, a build with oneDNN)."""
-    return (
-        torch.device(device).type == "cpu"
-        and dtype == torch.float32
-        and torch.backends.mkldnn.is_available()
-        and hasattr(torch.ops.mkldnn, "_reorder_linear_weight")
-        and hasattr(torch.ops.mkldnn, "_linear_pointwise")
-    )
+    """Whether oneDNN packed linears can run here (CPU, float32, a build whose ops work)."""
+    return torch.device(device).type == "cpu" and dtype == torch.float32 and _packing_works()
+
+
+@functools.cache
+def _packing_works() -> bool:
+    """One small packed product checked against ``F.linear``, once per process: a build
+    can have the ops and still lack a working kernel (some non-x86 builds)."""
+    ops = torch.ops.mkldnn
+    if not (
+        torch.backends.mkldnn.is_available()
+        and hasattr(ops, "_reorder_linear_weight")
+        and hasattr(ops, "_linear_pointwise")
+    ):
+        return False
+    try:
+        with torch.inference_mode():
+            g = torch.Generator().manual_seed(0)
+            weight = torch.randn(48, 32, generator=g)
+            bias = torch.randn(48, generator=g)
+            x = torch.randn(3, 32, generator=g)
+            packed = ops._reorder_linear_weight(weight, BATCH_HINT_ROWS)
+            got = ops._linear_pointwise(x, packed, bias, "none", [], "")
+            ok = torch.allclose(got, F.linear(x, weight, bias), rtol=1e-4, atol=1e-4)
+    except RuntimeError as e:
+        logger.debug("packed CPU linears unavailable: %s", e)
+        return False
+    if not ok:
+        logger.debug("packed CPU linears disagree with F.linear here; not used")
+    return ok
 
 
 class PackedLinear(nn.Module):
