@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from engine_support import reference_wav, tiny_model
@@ -118,3 +119,28 @@ def test_a_generator_of_requests_is_consumed_lazily(voice, tmp_path):
         assert first.index == 10 and pulled == [10, 11]  # only the first batch was read
         rest = list(stream)
     assert [c.index for c in rest] == [11, 12, 13]
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+def test_reduced_precision_path_runs_end_to_end_and_restores_float32(voice, tmp_path, dtype):
+    """The GPU precision path (T3 and the flow decoder cast down, the vocoder in float32),
+    run on the CPU so CI covers its dtype plumbing; the shared model comes back exact."""
+    import dataclasses
+
+    model = tiny_model()
+    before = {k: v.clone() for k, v in model.tts.t3.state_dict().items()}
+    low = dataclasses.replace(model, dtype=dtype)  # what a CUDA load with --dtype gives
+    budgets = [5, 9, 3]
+    opts = EngineOptions(voice_cache_dir=tmp_path / "voices")
+    with FastEngine(low, QUICK, opts, voice=voice) as engine:
+        assert model.tts.t3.speech_head.weight.dtype == dtype
+        assert engine.stats["cpu_packed_linears"] == 0  # packing is float32 only
+        chunks = list(engine.synthesize(_requests(budgets)))
+    assert engine.stats["dtype"] == str(dtype).removeprefix("torch.")
+    for chunk, budget in zip(chunks, budgets, strict=True):
+        assert chunk.audio.dtype == np.float32 and np.isfinite(chunk.audio).all()
+        assert 0 < chunk.tokens <= budget and chunk.audio.shape[0] == chunk.tokens * 960
+    after = model.tts.t3.state_dict()
+    assert all(
+        after[k].dtype == torch.float32 and torch.equal(after[k], v) for k, v in before.items()
+    )
