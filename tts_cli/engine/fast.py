@@ -83,6 +83,7 @@ class FastEngine:
         try:
             if options.cpu_packed_weights and packing_available(self.device, self.dtype):
                 self._packed = PackedLinears([tts.t3, tts.s3gen.flow.decoder.estimator])
+            self.stats["cpu_packed_linears"] = self._packed.count if self._packed else 0
             self._build(tts, conds)
         except BaseException:
             self._undo_model_changes()  # leave a shared model as it was found
@@ -92,7 +93,6 @@ class FastEngine:
     def _build(self, tts, conds) -> None:
         """Batched submodels and the voice's features (the rest of ``__init__``)."""
         options, generation = self.options, self.generation
-        self.stats["cpu_packed_linears"] = self._packed.count if self._packed else 0
         self.t3 = BatchedT3(
             tts.t3,
             check_every=options.check_every,
