@@ -1,0 +1,128 @@
+"""Speakable text: what a chunk's source says, in the form the model reads best.
+
+Chatterbox ships ``punc_norm`` (chatterbox/tts.py): collapse spaces, ellipses
+and colons/semicolons to commas, smart quotes to straight ones, dashes to
+hyphens, capitalise the first letter, add a final full stop. We do the same
+here (without importing chatterbox), with changes for books:
+
+* a dash between words (``--``, ``—``, `` – ``) is a pause, so it becomes a
+  comma rather than a hyphen that glues two words together;
+* characters the tokenizers have no voice for (``_italics_`` underscores,
+  ``[5]`` footnote markers, ``* * *`` ornaments, ``#``, ``|``, control and
+  zero-width characters) are removed, and ``&``/``%`` are spelled out;
+* written forms (numbers, and whatever else a language's verbalizer knows) are
+  turned into words by the chunk language's verbalizer (below).
+
+Verbalizers
+-----------
+``speakable(text, lang)`` runs, in order: clutter removal, the verbalizer of
+``lang``, then the punctuation clean-up. A language's verbalizer is the function
+``verbalize(text: str) -> str`` of the module ``tts_cli.text.normalize.<lang>``
+when that module exists; languages without one use ``numbers.verbalize`` (num2words
+where it knows the language, chapter numerals). A verbalizer turns written forms
+into the words a narrator says and leaves everything else as it is.
+
+The source text itself is never changed: chunks keep it next to this form.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+
+from tts_cli.text.languages import PROFILES
+from tts_cli.text.normalize import numbers
+from tts_cli.text.normalize.numbers import _HEADING_ROMAN, spell_numbers
+
+__all__ = ["_ALNUM", "_HEADING_ROMAN", "speakable", "spell_numbers", "verbalizer"]
+
+logger = logging.getLogger(__name__)
+
+_AND = {
+    "ar": "و", "da": "og", "de": "und", "el": "και", "en": "and", "es": "y", "fi": "ja",
+    "fr": "et", "he": "ו", "hi": "और", "it": "e", "ja": "と", "ko": "와", "ms": "dan",
+    "nl": "en", "no": "og", "pl": "i", "pt": "e", "ru": "и", "sv": "och", "sw": "na",
+    "tr": "ve", "zh": "和",
+}  # fmt: skip
+_PERCENT = {
+    "da": "procent", "de": "Prozent", "en": "percent", "es": "por ciento", "fi": "prosenttia",
+    "fr": "pour cent", "it": "per cento", "nl": "procent", "no": "prosent", "pl": "procent",
+    "pt": "por cento", "ru": "процентов", "sv": "procent", "tr": "yüzde", "ms": "peratus",
+}  # fmt: skip
+_CJK_STOPS = "。！？"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SOFT_HYPHEN = re.compile("\u00ad")
+_ALNUM = re.compile(r"[^\W_]")
+_FOOTNOTE = re.compile(r"\[\d{1,4}\]|\[[a-z]\]|\[\*+\]")
+_UNDERSCORE = re.compile(r"(?<!\w)_+|_+(?!\w)")
+_DASH = re.compile(r"\s*(?:--+|—|―|\s–\s|\s-\s)\s*")
+_ELLIPSIS = re.compile(r"\s*(?:\.\s?){3,}|\s*…")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
+_COMMA_RUN = re.compile(r"(?:,\s*){2,}")
+_COMMA_BEFORE_CLOSE = re.compile(r",\s*([\"')]+)$")
+_UNVOICED = re.compile(r"[#*|~^<>{}\[\]\\=+@`\u200b-\u200f\u2028-\u202f\u2060\ufeff]")
+_CURRENCY = re.compile(r"([$£€])\s?(\d[\d,]*(?:\.\d+)?)")
+_CURRENCY_EN = {"$": "dollars", "£": "pounds", "€": "euros"}
+
+
+@functools.cache
+def verbalizer(lang: str) -> Callable[[str], str]:
+    """The function that turns written forms of ``lang`` into words (see the module docstring)."""
+    name = f"{__name__}.{lang}"
+    if lang.isidentifier() and importlib.util.find_spec(name) is not None:
+        return importlib.import_module(name).verbalize
+    return functools.partial(numbers.verbalize, lang=lang)
+
+
+def speakable(text: str, lang: str) -> str:
+    """The form of ``text`` a TTS model should read: Chatterbox's ``punc_norm`` plus book clean-up.
+
+    Returns "" when nothing in ``text`` can be voiced (an ornament, a lone footnote mark).
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        text = _SOFT_HYPHEN.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = _FOOTNOTE.sub(" ", text)
+    text = _UNDERSCORE.sub("", text)
+    text = text.replace("&", f" {_AND.get(lang, 'and')} ")
+    if lang in _PERCENT:
+        text = re.sub(r"\s?%", f" {_PERCENT[lang]}", text)
+    if lang == "en":
+        text = _CURRENCY.sub(lambda m: f"{m.group(2)} {_CURRENCY_EN[m.group(1)]}", text)
+    text = verbalizer(lang)(text)
+    text = _ELLIPSIS.sub(", ", text)
+    text = _DASH.sub(", ", text)
+    text = re.sub(r"«\s*", '"', text)
+    text = re.sub(r"\s*»", '"', text)
+    for old, new in (
+        ("“", '"'), ("”", '"'), ("„", '"'), ("‹", "'"), ("›", "'"),
+        ("‘", "'"), ("’", "'"), ("‚", "'"), ("–", "-"), ("‐", "-"), ("‑", "-"),
+        (":", ","), (";", ","),
+    ):  # fmt: skip
+        text = text.replace(old, new)
+    text = _UNVOICED.sub(" ", text)
+    text = " ".join(text.split())
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _COMMA_RUN.sub(", ", text)
+    text = _COMMA_BEFORE_CLOSE.sub(r"\1", text)
+    text = text.strip(" ,")
+    if not _ALNUM.search(text):
+        return ""
+    if text[0].islower():
+        text = text[0].upper() + text[1:]
+    # A quote or bracket after the final stop is fine: '"Yes."' ends in a stop.
+    core = text.rstrip("\"') ")
+    tail = text[len(core) :].replace(" ", "")
+    core = core.rstrip(" ,")
+    text = core + tail
+    if core and core[-1] not in ".!?-" + _CJK_STOPS:
+        cjk = lang in PROFILES and PROFILES[lang].cjk and lang != "ko"
+        text += "。" if cjk else "."
+    return text
