@@ -14,17 +14,21 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 
 @functools.cache
-def tiny_t3(seed: int = 0):
-    """A random 2-layer hidden-128 T3 (no perceiver), float32, CPU, eval mode."""
+def tiny_t3(seed: int = 0, family: str = "english"):
+    """A random tiny T3 of ``family`` (no perceiver), float32, CPU, eval mode.
+
+    english: 2-layer hidden-128 Llama; multilingual: 14-layer Llama with 16 heads (what the
+    stock alignment analyser reads); turbo: 2-layer hidden-128 GPT-2.
+    """
     import torch
 
     from tts_cli.engine import adapter
-    from tts_cli.testing.checkpoint import TINY_T3
+    from tts_cli.testing.checkpoint import TINY_T3_BY_FAMILY
 
     cb = adapter.api()
     torch.manual_seed(seed)
     with torch.inference_mode(False):
-        t3 = cb.T3(adapter.t3_config(TINY_T3)).eval()
+        t3 = cb.T3(adapter.t3_config(TINY_T3_BY_FAMILY[family], family)).eval()
     return t3
 
 

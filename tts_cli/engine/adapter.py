@@ -108,10 +108,36 @@ def api() -> SimpleNamespace:
     )
 
 
-def t3_config(config: dict | None):
-    """A ``T3Config`` for our ``ttsgen.json`` T3 section (None: the stock English T3)."""
+#: T3 hyper-parameters of each upstream model, as their ``from_local`` sets them up.
+T3_FAMILIES = ("english", "multilingual", "turbo")
+
+
+def _base_t3_config(cb, family: str):
+    if family == "english":
+        return cb.T3Config.english_only()
+    if family == "multilingual":
+        return cb.T3Config.multilingual()
+    if family == "turbo":  # ChatterboxTurboTTS.from_local
+        hp = cb.T3Config(text_tokens_dict_size=50276)
+        hp.llama_config_name = "GPT2_medium"
+        hp.speech_tokens_dict_size = 6563
+        hp.input_pos_emb = None
+        hp.speech_cond_prompt_len = 375
+        hp.use_perceiver_resampler = False
+        hp.emotion_adv = False
+        return hp
+    raise ValueError(f"unknown T3 family {family!r}; use one of {T3_FAMILIES}")
+
+
+def t3_config(config: dict | None, family: str = "english"):
+    """A ``T3Config`` for a ``ttsgen.json`` T3 section (None: the stock T3 of ``family``).
+
+    A section names a backbone (``llama_config_name``, optionally with its ``llama_config``)
+    and may override ``use_perceiver_resampler``, ``speech_cond_prompt_len``,
+    ``max_text_tokens``, ``max_speech_tokens`` and ``text_tokens_dict_size``.
+    """
     cb = api()
-    hp = cb.T3Config.english_only()
+    hp = _base_t3_config(cb, family)
     if not config:
         return hp
     name = config["llama_config_name"]
@@ -124,7 +150,12 @@ def t3_config(config: dict | None):
         )
     hp.llama_config_name = name
     hp.use_perceiver_resampler = bool(config.get("use_perceiver_resampler", True))
-    for key in ("speech_cond_prompt_len", "max_text_tokens", "max_speech_tokens"):
+    for key in (
+        "speech_cond_prompt_len",
+        "max_text_tokens",
+        "max_speech_tokens",
+        "text_tokens_dict_size",
+    ):
         if key in config:
             setattr(hp, key, int(config[key]))
     return hp

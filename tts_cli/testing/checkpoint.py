@@ -45,6 +45,46 @@ TINY_T3 = {
         "use_cache": True,
     },
 }
+#: A tiny multilingual T3: the stock alignment analyser reads heads of layers 9, 12 and 13
+#: (up to head 15), so it needs at least 14 layers and 16 heads.
+TINY_MTL_T3 = {
+    "llama_config_name": "ttsgen_tiny_mtl",
+    "use_perceiver_resampler": False,
+    "llama_config": {
+        **TINY_T3["llama_config"],
+        "num_hidden_layers": 14,
+        "num_attention_heads": 16,
+        "num_key_value_heads": 16,
+        "head_dim": 8,
+    },
+}
+#: A tiny Turbo T3: GPT-2 with 2 layers of width 128 (stock: GPT-2 medium, 24 x 1024).
+TINY_TURBO_T3 = {
+    "llama_config_name": "ttsgen_tiny_gpt2",
+    "use_perceiver_resampler": False,
+    "llama_config": {
+        "activation_function": "gelu_new",
+        "architectures": ["GPT2LMHeadModel"],
+        "attn_pdrop": 0.1,
+        "bos_token_id": 50256,
+        "embd_pdrop": 0.1,
+        "eos_token_id": 50256,
+        "initializer_range": 0.02,
+        "layer_norm_epsilon": 1e-05,
+        "model_type": "gpt2",
+        "n_ctx": 8196,
+        "n_embd": 128,
+        "hidden_size": 128,
+        "n_head": 4,
+        "n_layer": 2,
+        "n_positions": 8196,
+        "resid_pdrop": 0.1,
+        "summary_first_dropout": 0.1,
+        "vocab_size": 50276,
+    },
+}
+#: The tiny T3 section of each family (``adapter.t3_config(section, family)``).
+TINY_T3_BY_FAMILY = {"english": TINY_T3, "multilingual": TINY_MTL_T3, "turbo": TINY_TURBO_T3}
 TEXT_VOCAB_SIZE = 704  # T3's English text vocabulary
 START_ID, STOP_ID, UNK_ID, SPACE_ID = 255, 0, 1, 2
 
