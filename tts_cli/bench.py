@@ -1,10 +1,17 @@
 """Stock loop versus the fast engine, side by side on the same random weights.
 
-    python -m tts_cli.bench --size tiny|full --device cpu|cuda --chunks N --tokens M --json
+    python -m tts_cli.bench --variant english|multilingual|turbo --size tiny|full \
+        --device cpu|cuda --chunks N --tokens M --json
 
 Both sides get the same model object, the same chunk texts, the same voice file, the same
 token budget per chunk and the same quality settings (float32 unless ``--dtype`` says
-otherwise for ours, ``--cfm-steps`` for both, stock sampling defaults).
+otherwise for ours, ``--cfm-steps`` for both, the model's own stock sampling defaults).
+``--variant`` picks the model family (Multilingual chunks are French).
+
+The multilingual model's alignment analyser may end a chunk before its budget (on random
+weights its attention is noise), on either side and not at the same step, so the two sides
+need not do equal work: the report gives each side's speech tokens and ``speedup_per_token``
+(stock's seconds per token over ours) beside the wall-time ``speedup``.
 
 Baseline, per chunk, what ``ChatterboxTTS.generate(text, audio_prompt_path=voice)`` does, in
 its order: ``prepare_conditionals(voice)`` (generate() recomputes them on every call that
@@ -38,38 +45,54 @@ TEXTS = (
     "The train was late again, so they walked along the tracks.",
     "A single candle burned in the window of the empty house.",
 )
+TEXTS_FR = (
+    "Le vieux gardien du phare montait l'escalier chaque soir au crépuscule.",
+    "Elle ouvrit la lettre lentement, craignant ce qu'elle pourrait dire.",
+    "La pluie tambourinait sur le toit pendant que les enfants dormaient.",
+    "Au matin, la rivière était montée presque jusqu'au mur du jardin.",
+)
 STAGE_NAMES = ("conditionals", "t3", "s3gen", "vocoder", "other")
+VARIANTS = ("english", "multilingual", "turbo")
 
 
-def chunk_texts(n: int) -> list[str]:
-    return [TEXTS[i % len(TEXTS)] for i in range(n)]
+def chunk_texts(n: int, variant: str = "english") -> list[str]:
+    texts = TEXTS_FR if variant == "multilingual" else TEXTS
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+def language(variant: str) -> str:
+    return "fr" if variant == "multilingual" else "en"
 
 
 def run_baseline(
     model, voice: Path, texts: list[str], tokens: int, gen
-) -> tuple[float, float, dict]:
-    """Stock generate() steps per chunk; returns (wall seconds, audio seconds, stage seconds)."""
+) -> tuple[float, float, dict, int]:
+    """Stock generate() steps per chunk; returns (wall s, audio s, stage s, speech tokens)."""
     import torch
 
     from tts_cli.engine.stock import StageClock, stock_generate
 
-    tts = model.tts
+    gen = gen.resolve(model.family)
+    lang = language(model.family.name)
     stages = {s: 0.0 for s in STAGE_NAMES}
     clock = StageClock(stages)
     if gen.seed is not None:
         torch.manual_seed(gen.seed)
-    samples = 0
-    saved = tts.conds
+    samples = spoken = 0
     t0 = time.perf_counter()
-    try:
-        for text in texts:
-            with clock("conditionals"), torch.inference_mode():
-                tts.prepare_conditionals(str(voice), exaggeration=gen.exaggeration)
-            wav, _ = stock_generate(tts, tts.conds, text, tokens, gen, clock)
-            samples += wav.shape[0]
-    finally:
-        tts.conds = saved
-    return time.perf_counter() - t0, samples / 24_000, stages
+    for text in texts:
+        with clock("conditionals"):  # generate(audio_prompt_path=...) recomputes them per call
+            conds = adapter_conditionals(model, voice, gen.exaggeration)
+        wav, n = stock_generate(model, conds, text, tokens, gen, clock, lang=lang)
+        samples += wav.shape[0]
+        spoken += n
+    return time.perf_counter() - t0, samples / 24_000, stages, spoken
+
+
+def adapter_conditionals(model, voice: Path, exaggeration):
+    from tts_cli.engine import adapter
+
+    return adapter.prepare_conditionals(model, voice, exaggeration)
 
 
 def run_ours(
@@ -79,23 +102,22 @@ def run_ours(
     from tts_cli.engine.base import SynthesisRequest
     from tts_cli.engine.fast import FastEngine
 
+    lang = language(model.family.name)
     requests = [
-        SynthesisRequest(index=i, text=t, max_new_tokens=tokens) for i, t in enumerate(texts)
+        SynthesisRequest(index=i, text=t, max_new_tokens=tokens, language=lang)
+        for i, t in enumerate(texts)
     ]
-    samples = 0
+    samples = spoken = 0
     t0 = time.perf_counter()
     engine = FastEngine(model, gen, options, voice=voice)
     try:
         for chunk in engine.synthesize(requests):
             samples += chunk.audio.shape[0]
+            spoken += chunk.tokens
     finally:
         engine.close()
-    return (
-        time.perf_counter() - t0,
-        samples / 24_000,
-        dict(engine.stage_seconds),
-        dict(engine.stats),
-    )
+    stats = dict(engine.stats, speech_tokens=spoken)
+    return (time.perf_counter() - t0, samples / 24_000, dict(engine.stage_seconds), stats)
 
 
 def _loadavg() -> float | None:
@@ -113,10 +135,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--size", choices=("tiny", "full"), default="tiny", help="random checkpoint size"
     )
+    p.add_argument("--variant", choices=VARIANTS, default="english", help="model family")
     p.add_argument("--device", default="cpu", help="cpu or cuda")
     p.add_argument("--chunks", type=int, default=4, help="number of chunks")
     p.add_argument("--tokens", type=int, default=100, help="speech tokens per chunk (both sides)")
-    p.add_argument("--cfm-steps", type=int, default=10, help="flow-matching steps (both sides)")
+    p.add_argument(
+        "--cfm-steps", type=int, default=None, help="flow-matching steps (both sides; model's)"
+    )
     p.add_argument("--voice-seconds", type=float, default=6.0, help="length of the synthetic voice")
     p.add_argument(
         "--voice", type=Path, default=None, help="a voice file instead of the synthetic one"
@@ -171,12 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ttsgen-bench-") as tmp:
         tmp = Path(tmp)
         model_dir = args.model_dir or write_checkpoint(
-            tmp / f"model-{args.size}", size=args.size, seed=0
+            tmp / f"model-{args.size}", size=args.size, seed=0, variant=args.variant
         )
         voice = args.voice or write_reference_wav(
             tmp / "voice.wav", seconds=args.voice_seconds, seed=1
         )
-        model = adapter.load_model(adapter.ModelSpec(model_dir=model_dir, device=args.device))
+        model = adapter.load_model(
+            adapter.ModelSpec(model_dir=model_dir, device=args.device, family=args.variant)
+        )
         gen = GenerationOptions(cfm_steps=args.cfm_steps, seed=args.seed)
         compile_flag = {"auto": None, "on": True, "off": False}[args.compile]
         bs = args.batch_size if args.batch_size == "auto" else int(args.batch_size)
@@ -188,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu_decode_threads=decode_threads,
             cpu_packed_weights=args.packed_weights == "on",
         )
-        texts = chunk_texts(args.chunks)
+        texts = chunk_texts(args.chunks, args.variant)
 
         # warm-up: one short chunk each, so lazy initialisation is in neither figure
         warm = GenerationOptions(cfm_steps=1, seed=args.seed)
@@ -205,11 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         run_ours(model, voice, texts[:1], 2, warm, warm_opts)
 
         result: dict = {
+            "variant": args.variant,
             "size": args.size,
             "device": model.device,
             "chunks": args.chunks,
             "tokens": args.tokens,
-            "cfm_steps": args.cfm_steps,
+            "cfm_steps": gen.resolve(model.family).cfm_steps,
             "voice_seconds": args.voice_seconds,
             "torch_threads": torch.get_num_threads(),
             "decode_threads": decode_threads,
@@ -235,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             load.append(_loadavg())
         ours_s, audio_s, ours_stages, stats = min(our_runs, key=lambda r: r[0])
         if not args.skip_baseline:
-            base_s, base_audio, base_stages = min(base_runs, key=lambda r: r[0])
+            base_s, base_audio, base_stages, base_tokens = min(base_runs, key=lambda r: r[0])
             result["baseline_runs_s"] = [round(r[0], 2) for r in base_runs]
         result["ours_runs_s"] = [round(r[0], 2) for r in our_runs]
         result["loadavg_after_each_run"] = load
@@ -253,7 +281,13 @@ def main(argv: list[str] | None = None) -> int:
                 baseline_audio_seconds=round(base_audio, 3),
                 baseline_rtf=round(base_s / base_audio, 4) if base_audio else None,
                 speedup=round(base_s / ours_s, 3),
+                baseline_tokens=base_tokens,
+                ours_tokens=stats["speech_tokens"],
             )
+            if base_tokens and stats["speech_tokens"]:
+                result["speedup_per_token"] = round(
+                    (base_s / base_tokens) / (ours_s / stats["speech_tokens"]), 3
+                )
             stages["baseline"] = {k: round(v, 3) for k, v in base_stages.items()}
         result["stages"] = stages
 

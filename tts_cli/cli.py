@@ -119,12 +119,20 @@ def run(
         ),
     ] = False,
     # -- model and engine
-    model_dir: Annotated[
-        Path | None,
+    model: Annotated[
+        str,
         typer.Option(
-            help="Local model folder (ResembleAI/chatterbox layout); default: download from the Hugging Face hub on first run.",
+            help="Which Chatterbox model reads the book: auto (English chunks English, every other language Multilingual), english, multilingual or turbo.",
+            rich_help_panel=MODEL_PANEL,
+        ),
+    ] = "auto",
+    model_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Local model folder (ResembleAI/chatterbox, chatterbox-turbo or a fine-tune's layout, recognised by its files); repeat it for several models. Default: download the needed models from the Hugging Face hub on first run.",
             rich_help_panel=MODEL_PANEL,
             show_default=False,
+            metavar="<path>",
         ),
     ] = None,
     device: Annotated[
@@ -165,12 +173,13 @@ def run(
         ),
     ] = None,
     cfm_steps: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Flow-matching steps in S3Gen; 10 is the stock quality, fewer is faster.",
+            help="Flow-matching steps in S3Gen; fewer is faster [default: the model's, 10; Turbo 2].",
             rich_help_panel=MODEL_PANEL,
+            show_default=False,
         ),
-    ] = 10,
+    ] = None,
     cleanup_every: Annotated[
         int | None,
         typer.Option(
@@ -221,19 +230,61 @@ def run(
         ),
     ] = None,
     exaggeration: Annotated[
-        float,
-        typer.Option(help="Emotion intensity, 0-2 (0.5 neutral).", rich_help_panel=VOICE_PANEL),
-    ] = 0.5,
-    cfg_weight: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Classifier-free guidance weight (0 disables; lower for fast speakers).",
+            help="Emotion intensity, 0-2 [default: 0.5, neutral; Turbo has none].",
             rich_help_panel=VOICE_PANEL,
+            show_default=False,
         ),
-    ] = 0.5,
+    ] = None,
+    cfg_weight: Annotated[
+        float | None,
+        typer.Option(
+            help="Classifier-free guidance weight, 0 disables; lower for fast speakers [default: 0.5; Turbo has none].",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     temperature: Annotated[
-        float, typer.Option(help="Sampling temperature.", rich_help_panel=VOICE_PANEL)
-    ] = 0.8,
+        float | None,
+        typer.Option(
+            help="Sampling temperature [default: 0.8].",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    repetition_penalty: Annotated[
+        float | None,
+        typer.Option(
+            help="Penalty on repeated speech tokens, >= 1 [default: the model's: 1.2 English and Turbo, 2.0 Multilingual].",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    min_p: Annotated[
+        float | None,
+        typer.Option(
+            help="Drop tokens below this share of the likeliest one's probability [default: 0.05; Turbo has none].",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    top_p: Annotated[
+        float | None,
+        typer.Option(
+            help="Nucleus sampling mass, 1 turns it off [default: 1.0; Turbo 0.95].",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option(
+            help="Keep only the k likeliest tokens, 0 turns it off [default: off; Turbo 1000].",
+            rich_help_panel=VOICE_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     # -- output and assembly
     crossfade_ms: Annotated[
         float | None,
@@ -373,7 +424,8 @@ def run(
         chunk_chars=chunk_chars,
         max_new_tokens=max_new_tokens,
         dry_run=dry_run,
-        model_dir=model_dir,
+        model=model,
+        model_dirs=tuple(model_dir or ()),
         device=device,
         engine=engine,
         dtype=dtype,
@@ -389,6 +441,10 @@ def run(
         exaggeration=exaggeration,
         cfg_weight=cfg_weight,
         temperature=temperature,
+        repetition_penalty=repetition_penalty,
+        min_p=min_p,
+        top_p=top_p,
+        top_k=top_k,
         assembly={
             k: v
             for k, v in dict(

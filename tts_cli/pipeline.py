@@ -61,7 +61,10 @@ class Summary:
     stages: dict[str, float] = field(default_factory=dict)
     """Wall seconds per engine stage (conditionals, t3, s3gen, vocoder, other)."""
     engine_stats: dict = field(default_factory=dict)
-    """What the engine did: batches, batch size after any OOM halving, cache hits, dtype."""
+    """What the engine did: batches, batch size after any OOM halving, cache hits, dtype;
+    with several models, counters summed and each model's own under ``by_model``."""
+    models: dict[str, int] = field(default_factory=dict)
+    """Model name -> chunks it read (``english``, ``multilingual``, ``turbo``)."""
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -91,6 +94,7 @@ def synthesize_book(
     """
     chunks = list(plan.chunks)
     total = len(chunks)
+    models: dict[str, int] = {}
     chapter_titles = {c.first_chunk: c.title for c in plan.chapters}
     sample_rate = engine.sample_rate_hz
     start = time.perf_counter()
@@ -121,6 +125,9 @@ def synthesize_book(
             )
             speech_samples += len(spoken.audio)
             tokens += spoken.tokens
+            name = getattr(chunk, "model", None)
+            if name is not None:
+                models[name] = models.get(name, 0) + 1
             done += 1
             yield Progress(done, total, speech_samples / sample_rate, time.perf_counter() - start)
     finally:
@@ -151,6 +158,7 @@ def synthesize_book(
         peak_dbfs=_finite(result.peak_dbfs),
         stages=dict(engine.stage_seconds),
         engine_stats=_jsonable(getattr(engine, "stats", {})),
+        models=models,
     )
 
 
@@ -158,13 +166,15 @@ _SCALARS = (bool, int, float, str, type(None))
 
 
 def _jsonable(stats: dict) -> dict:
-    """Scalars and lists of scalars as they are; anything else as its string."""
+    """Scalars, lists of scalars and dicts of those as they are; anything else as its string."""
 
     def value(v):
         if isinstance(v, _SCALARS):
             return v
         if isinstance(v, (list, tuple)) and all(isinstance(x, _SCALARS) for x in v):
             return list(v)
+        if isinstance(v, dict):
+            return {str(k): value(x) for k, x in v.items()}
         return str(v)
 
     return {k: value(v) for k, v in stats.items()}

@@ -1,8 +1,9 @@
-"""What one ``ttsgen`` invocation does, in order: check every option, plan the text, then
-(unless ``--dry-run``) load the model, synthesise and assemble, drawing progress on stderr.
+"""What one ``ttsgen`` invocation does, in order: check every option, plan the text, route
+each chunk to its model, then (unless ``--dry-run``) check what those models need, load
+each needed model once, synthesise and assemble, drawing progress on stderr.
 
-Cheap checks come first so that a typo never costs a model load, and nothing is written
-before the assembler opens its temp file.
+Cheap checks come first so that a typo or a missing package never costs a model load, and
+nothing is written before the assembler opens its temp file.
 """
 
 from __future__ import annotations
@@ -28,22 +29,27 @@ class RunRequest:
     chunk_chars: int | None = None
     max_new_tokens: int | None = None
     dry_run: bool = False
-    model_dir: Path | None = None
+    model: str = "auto"
+    model_dirs: tuple[Path, ...] = ()
     device: str = "auto"
     engine: str = "fast"
     dtype: str = "auto"
     batch_size: str = "auto"
     compile: bool | None = None
-    cfm_steps: int = 10
+    cfm_steps: int | None = None
     cleanup_every: int | None = None
     cpu_offload: bool = False
     voice_cache: bool = True
     voice_cache_dir: Path | None = None
     voice: Path | None = None
     seed: int | None = None
-    exaggeration: float = 0.5
-    cfg_weight: float = 0.5
-    temperature: float = 0.8
+    exaggeration: float | None = None
+    cfg_weight: float | None = None
+    temperature: float | None = None
+    repetition_penalty: float | None = None
+    min_p: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
     assembly: dict = field(default_factory=dict)
     """AssemblyOptions fields the user set; the rest keep their defaults."""
     normalize: bool = True
@@ -65,19 +71,33 @@ def _note(req: RunRequest, message: str) -> None:
 def execute(req: RunRequest) -> dict | None:
     """Run one request; returns the JSON-able summary (or plan, with ``--dry-run``)."""
     from tts_cli.engine.base import GenerationOptions
+    from tts_cli.models import check_model_choice
+    from tts_cli.models.folders import extra_languages
+    from tts_cli.models.routing import chunks_per_model, route_plan
     from tts_cli.text import PlanOptions, plan_document, read_document
 
     # 1. options, all before reading anything big or loading any model
     if req.engine not in ENGINES:
         raise OptionError(f"unknown engine {req.engine!r}", f"use one of: {', '.join(ENGINES)}")
+    check_model_choice(req.model)
+    model_dirs = [Path(d).expanduser() for d in req.model_dirs]
+    # a fine-tuned folder's extra languages are valid --lang values and language-id targets
+    extra = tuple(sorted(extra_languages(model_dirs))) if model_dirs else ()
     plan_options = PlanOptions(
-        lang=req.lang, chunk_chars=req.chunk_chars, max_new_tokens=req.max_new_tokens
+        lang=req.lang,
+        chunk_chars=req.chunk_chars,
+        max_new_tokens=req.max_new_tokens,
+        languages=extra,
     )
     plan_options.validate()
     generation = GenerationOptions(
         exaggeration=req.exaggeration,
         cfg_weight=req.cfg_weight,
         temperature=req.temperature,
+        repetition_penalty=req.repetition_penalty,
+        min_p=req.min_p,
+        top_p=req.top_p,
+        top_k=req.top_k,
         seed=req.seed,
         cfm_steps=req.cfm_steps,
     )
@@ -91,40 +111,32 @@ def execute(req: RunRequest) -> dict | None:
             from tts_cli.engine.adapter import check_voice_file
 
             check_voice_file(req.voice)
-        if req.model_dir is not None:
-            from tts_cli.engine.adapter import check_model_dir
 
-            check_model_dir(Path(req.model_dir).expanduser())
-
-    # 2. the text
+    # 2. the text, and which model reads each chunk
     document = read_document(req.input)
-    plan = plan_document(document, plan_options)
+    plan = route_plan(plan_document(document, plan_options), req.model)
     if req.dry_run:
         if req.json_out:
-            return plan.to_dict()
+            return {**plan.to_dict(), "models": chunks_per_model(plan)}
         _print_plan(plan)
         return None
 
-    # 3. the model, the engine, the assembly
-    from tts_cli.engine.adapter import ModelSpec, load_model
-    from tts_cli.engine.device import resolve_device
+    # 3. the device, what the models need, checked before any of them loads; then each
+    # needed model is loaded once
+    from tts_cli.engine.device import resolve_device, resolve_dtype
 
     device = resolve_device(req.device)
+    dtype = resolve_dtype(req.dtype, device)
     if req.device == "auto":
         _note(req, f"device: {device} (auto)")
-    if plan.language != "en" or any(c.language != "en" for c in plan.chunks):
-        langs = sorted({c.language for c in plan.chunks} - {"en"})
-        logger.warning(
-            "the English Chatterbox model reads %s text with an English accent", ", ".join(langs)
-        )
+    folders = _prepare_models(req, plan, model_dirs, generation)
     _note(
         req,
         f"{len(plan.chunks)} chunks, about {plan.estimated_audio_seconds / 60:.1f} min of audio",
     )
-    model = load_model(ModelSpec(model_dir=req.model_dir, device=device, dtype=req.dtype))
-    engine = _make_engine(req, model, generation, engine_options)
+    engine = _make_engines(req, folders, device, dtype, generation, engine_options)
     try:
-        summary = _synthesize(req, plan, engine, assembly, model)
+        summary = _synthesize(req, plan, engine, assembly, device, folders)
     finally:
         engine.close()
     if not req.json_out:
@@ -134,6 +146,41 @@ def execute(req: RunRequest) -> dict | None:
             f"{summary.wall_seconds:.1f} s ({1 / summary.rtf:.2f}x realtime)",
         )
     return summary.to_dict()
+
+
+def _prepare_models(req: RunRequest, plan, model_dirs: list[Path], generation) -> dict:
+    """Model folders of every model the plan needs, after checking what each one needs:
+    its text preparation's packages, a voice it accepts, options it can use."""
+    from tts_cli.engine.adapter import check_voice_file
+    from tts_cli.errors import ModelError
+    from tts_cli.models.folders import resolve_folders
+    from tts_cli.models.routing import check_text_needs, models_needed
+
+    check_text_needs(plan)
+    needed = models_needed(plan)
+    folders = resolve_folders(needed, model_dirs or None)
+    given = generation.given()
+    for name in needed:
+        fam = folders[name].family
+        if req.voice is not None:
+            check_voice_file(req.voice, fam.voice.min_seconds, fam.title)
+        elif not folders[name].has("conds"):
+            raise ModelError(
+                f"the {fam.title} model in {folders[name].source} has no built-in voice "
+                f"(no {fam.files['conds']})",
+                "pass --voice with a clip of 5-10 s of clean speech",
+            )
+        unused = fam.options_without_effect(given)
+        if unused:
+            from tts_cli.engine.base import SAMPLING_OPTIONS
+
+            logger.warning(
+                "%s %s no effect on the %s model",
+                ", ".join(SAMPLING_OPTIONS[o] for o in unused),
+                "has" if len(unused) == 1 else "have",
+                fam.title,
+            )
+    return folders
 
 
 def _assembly_options(req: RunRequest):
@@ -188,17 +235,37 @@ def _engine_options(req: RunRequest):
     return options
 
 
-def _make_engine(req: RunRequest, model, generation, engine_options):
-    if req.engine == "stock":
-        from tts_cli.engine.stock import StockEngine
+def _make_engines(req: RunRequest, folders: dict, device: str, dtype, generation, engine_options):
+    """Each needed model loaded once, its engine, and the router over them."""
+    from tts_cli.engine.adapter import load_folder
+    from tts_cli.engine.router import RoutedEngine
 
-        return StockEngine(model, generation, voice=req.voice)
-    from tts_cli.engine.fast import FastEngine
+    engines: dict = {}
+    try:
+        for name, folder in folders.items():
+            model = load_folder(folder, device, dtype)
+            if req.engine == "stock":
+                from tts_cli.engine.stock import StockEngine
 
-    return FastEngine(model, generation, engine_options, voice=req.voice)
+                engines[name] = StockEngine(model, generation, voice=req.voice)
+            else:
+                from tts_cli.engine.fast import FastEngine
+
+                engines[name] = FastEngine(
+                    model,
+                    generation,
+                    engine_options,
+                    voice=req.voice,
+                    memory_share=1.0 / len(folders),  # models on one GPU share its memory
+                )
+    except BaseException:
+        for e in engines.values():
+            e.close()
+        raise
+    return RoutedEngine(engines, seed=req.seed)
 
 
-def _synthesize(req: RunRequest, plan, engine, assembly, model):
+def _synthesize(req: RunRequest, plan, engine, assembly, device: str, folders: dict):
     from tts_cli.audio import Assembler
     from tts_cli.pipeline import synthesize_book
     from tts_cli.progress import ProgressView
@@ -213,7 +280,12 @@ def _synthesize(req: RunRequest, plan, engine, assembly, model):
         output, assembly, sample_rate_hz=engine.sample_rate_hz, chapters=chapters
     ) as assembler:
         steps = synthesize_book(
-            plan, engine, assembler, device=model.device, model=model.source, output=req.output
+            plan,
+            engine,
+            assembler,
+            device=device,
+            model=", ".join(f.source for f in folders.values()),
+            output=req.output,
         )
         with ProgressView(total=len(plan.chunks), enabled=not req.quiet) as view:
             while True:
@@ -231,7 +303,7 @@ def _print_plan(plan) -> None:
         title=f"{len(plan.chunks)} chunks, language {plan.language}, "
         f"about {plan.estimated_audio_seconds / 60:.1f} min"
     )
-    for name in ("#", "chapter", "lang", "chars", "tokens", "pause", "text"):
+    for name in ("#", "chapter", "lang", "model", "chars", "tokens", "pause", "text"):
         table.add_column(name, overflow="fold" if name == "text" else "ellipsis")
     for c in plan.chunks:
         text = c.text if len(c.text) <= 80 else c.text[:77] + "..."
@@ -239,6 +311,7 @@ def _print_plan(plan) -> None:
             str(c.index),
             str(c.chapter),
             c.language,
+            c.model or "",
             str(c.chars),
             str(c.max_new_tokens),
             c.pause_after,

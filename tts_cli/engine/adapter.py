@@ -6,7 +6,6 @@ and the text and audio layers never pay for torch.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import warnings
@@ -18,21 +17,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from tts_cli.errors import ModelError
+from tts_cli.models.folders import CONFIG_FILE
 
 logger = logging.getLogger(__name__)
 
-REPO_ID = "ResembleAI/chatterbox"
 SAMPLE_RATE_HZ = 24_000  # S3Gen output rate
 TOKENS_PER_SECOND = 25  # speech tokens per second of audio
 SAMPLES_PER_TOKEN = SAMPLE_RATE_HZ // TOKENS_PER_SECOND  # 960 samples (40 ms) per token
-MODEL_FILES = (
-    "ve.safetensors",
-    "t3_cfg.safetensors",
-    "s3gen.safetensors",
-    "tokenizer.json",
-    "conds.pt",
-)
-CONFIG_FILE = "ttsgen.json"  # ours: describes a non-default T3 size; absent in the hub folder
+SPEECH_VOCAB_SIZE = 6561  # S3 speech tokens below this are speakable; above are special
 # S3Gen buffers that are rebuilt by the constructor and never stored in checkpoints.
 _S3GEN_IGNORABLE_MISSING = ("tokenizer._mel_filters", "tokenizer.window")
 
@@ -42,26 +34,38 @@ class ModelSpec:
     """Which model to load and where to run it."""
 
     model_dir: Path | None = None
-    """A local folder in the ResembleAI/chatterbox layout; None downloads from the hub."""
+    """A local model folder; None downloads the family's files from the hub."""
     device: str = "auto"
     """auto|cpu|cuda[:N]|mps; auto picks cuda, then mps, then cpu."""
     dtype: str = "auto"
     """auto|float32|bfloat16|float16 for T3 and the flow decoder (engines apply it)."""
+    family: str = "english"
+    """``english``, ``multilingual`` or ``turbo`` (``tts_cli.models.FAMILIES``)."""
 
 
 @dataclass
 class LoadedModel:
-    """A loaded English Chatterbox model and where it runs."""
+    """A loaded Chatterbox model of one family and where it runs."""
 
     tts: Any
-    """The stock ``chatterbox.tts.ChatterboxTTS`` object (t3, s3gen, ve, tokenizer, conds)."""
+    """The stock model object (``ChatterboxTTS``, ``ChatterboxMultilingualTTS`` or
+    ``ChatterboxTurboTTS``: t3, s3gen, ve, tokenizer, conds, watermarker)."""
     device: str
     dtype: Any
     """torch dtype that engines use for T3 and the flow decoder."""
     source: str
-    """``hub:ResembleAI/chatterbox`` or the model folder's path."""
+    """``hub:<repo>`` or the model folder's path."""
     identity: str
-    """Stable identity of the weights (folder path + file sizes and mtimes), for caches."""
+    """Stable identity of the weights (folder, family, file sizes and mtimes), for caches."""
+    family: Any = None
+    """The ``ModelFamily`` as its folder has it (file names, languages)."""
+    text: Any = None
+    """The family's text tokenizer: ``encode(text, lang) -> 1-D ids`` (``engine.tokenizers``)."""
+
+    @property
+    def name(self) -> str:
+        """The family's name: the plan's ``model`` key."""
+        return self.family.name
 
 
 def _quiet_imports() -> None:
@@ -81,18 +85,22 @@ def _quiet_imports() -> None:
 def api() -> SimpleNamespace:
     """Chatterbox symbols the engines use, imported on first call."""
     _quiet_imports()
+    from chatterbox import mtl_tts, tts_turbo
     from chatterbox.models.s3gen import S3GEN_SR, S3Gen
+    from chatterbox.models.s3gen.const import S3GEN_SIL
     from chatterbox.models.s3tokenizer import S3_SR, drop_invalid_tokens
     from chatterbox.models.t3 import T3
     from chatterbox.models.t3.llama_configs import LLAMA_CONFIGS
     from chatterbox.models.t3.modules.cond_enc import T3Cond
     from chatterbox.models.t3.modules.t3_config import T3Config
     from chatterbox.models.tokenizers import EnTokenizer
+    from chatterbox.models.tokenizers import tokenizer as mtl_text
     from chatterbox.models.voice_encoder import VoiceEncoder
     from chatterbox.tts import ChatterboxTTS, Conditionals, punc_norm
 
     return SimpleNamespace(
         S3GEN_SR=S3GEN_SR,
+        S3GEN_SIL=S3GEN_SIL,
         S3_SR=S3_SR,
         S3Gen=S3Gen,
         T3=T3,
@@ -102,8 +110,17 @@ def api() -> SimpleNamespace:
         EnTokenizer=EnTokenizer,
         VoiceEncoder=VoiceEncoder,
         ChatterboxTTS=ChatterboxTTS,
+        ChatterboxMultilingualTTS=mtl_tts.ChatterboxMultilingualTTS,
+        ChatterboxTurboTTS=tts_turbo.ChatterboxTurboTTS,
         Conditionals=Conditionals,
         punc_norm=punc_norm,
+        # each model cleans punctuation its own way before tokenising
+        punc_norms={
+            "english": punc_norm,
+            "multilingual": mtl_tts.punc_norm,
+            "turbo": tts_turbo.punc_norm,
+        },
+        mtl_text=mtl_text,
         drop_invalid_tokens=drop_invalid_tokens,
     )
 
@@ -172,69 +189,19 @@ def quiet_stdout(fn, *args, **kwargs):
     return result
 
 
-def _clip(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "..."
-
-
-def download_model() -> Path:
-    """Fetch the stock model files into the Hugging Face cache; honours ``HF_HUB_OFFLINE``."""
-    try:
-        from huggingface_hub import hf_hub_download
-    except ImportError as e:  # pragma: no cover - a chatterbox dependency
-        raise ModelError("huggingface_hub is not installed", "pip install huggingface_hub") from e
-    path = None
-    for name in MODEL_FILES:
-        try:
-            path = hf_hub_download(repo_id=REPO_ID, filename=name)
-        except Exception as e:  # noqa: BLE001 - hub errors come in many types; all mean "no model"
-            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise ModelError(
-                f"could not download {name} of {REPO_ID} ({_clip(reason, 160)})",
-                "check the network (and HF_HUB_OFFLINE), or pass --model-dir with a local model folder",
-            ) from None
-    assert path is not None
-    return Path(path).parent
-
-
-def check_model_dir(folder: Path) -> None:
-    """Raise ``ModelError`` unless ``folder`` holds every model file."""
-    if not folder.is_dir():
-        raise ModelError(
-            f"model folder not found: {folder}",
-            "pass --model-dir a folder holding " + ", ".join(MODEL_FILES),
-        )
-    for name in MODEL_FILES:
-        if not (folder / name).is_file():
-            raise ModelError(
-                f"model folder {folder} is missing {name}",
-                "give a folder with "
-                + ", ".join(MODEL_FILES)
-                + " (the ResembleAI/chatterbox layout)",
-            )
-
-
-def _identity(folder: Path) -> str:
-    stats = []
-    for name in MODEL_FILES + (CONFIG_FILE,):
-        p = folder / name
-        if p.exists():
-            st = p.stat()
-            stats.append(f"{name}:{st.st_size}:{int(st.st_mtime)}")
-    return f"{folder.resolve()}|{'|'.join(stats)}"
-
-
-def _load_weights(folder: Path, name: str) -> dict:
+def _read_state(path: Path) -> dict:
+    """The tensors of a ``.safetensors`` or torch ``.pt`` weights file."""
+    import torch
     from safetensors.torch import load_file
 
     try:
-        return load_file(str(folder / name))
-    except Exception as e:  # noqa: BLE001 - safetensors raises several error types
+        if path.suffix == ".safetensors":
+            return load_file(str(path))
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - safetensors and torch raise many error types
         raise ModelError(
-            f"model file {folder / name} cannot be read ({type(e).__name__}: {str(e)[:120]})",
-            "the file is damaged or not a safetensors file; download the model again",
+            f"model file {path} cannot be read ({type(e).__name__}: {str(e)[:120]})",
+            "the file is damaged or not a weights file; download the model again",
         ) from None
 
 
@@ -257,75 +224,93 @@ def _load_into(module, state: dict, name: str, *, strict: bool = True, ignorable
         )
 
 
+def _t3(cb, folder) -> Any:
+    """T3 of ``folder``'s family, sized by its ``ttsgen.json`` and its own text vocabulary."""
+    path = folder.file("t3")
+    state = _read_state(path)
+    if "model" in state:  # some released checkpoints nest the state dict
+        state = state["model"][0]
+    hp = t3_config(folder.t3_config, folder.family.name)
+    emb = state.get("text_emb.weight")
+    if emb is not None and emb.shape[0] != hp.text_tokens_dict_size:
+        # a fine-tune that added languages (and tokens) to the text vocabulary
+        hp.text_tokens_dict_size = int(emb.shape[0])
+    t3 = cb.T3(hp)
+    _load_into(t3, state, path.name)
+    if folder.family.backbone == "gpt2":
+        del t3.tfmr.wte  # GPT-2's own token embedding: T3 feeds embeddings, as stock does
+    return t3
+
+
 def load_model(spec: ModelSpec) -> LoadedModel:
-    """Load the English Chatterbox model from ``spec.model_dir`` or the hub, in eval mode."""
+    """Load ``spec.family`` from ``spec.model_dir`` or the hub, in eval mode."""
     from tts_cli.engine.device import resolve_device, resolve_dtype
+    from tts_cli.models.folders import resolve_folders
 
     device = resolve_device(spec.device)
     dtype = resolve_dtype(spec.dtype, device)
-    if spec.model_dir is not None:
-        folder = Path(spec.model_dir).expanduser()
-        source = str(folder)
-    else:
-        folder = download_model()
-        source = f"hub:{REPO_ID}"
-    check_model_dir(folder)
+    dirs = [Path(spec.model_dir).expanduser()] if spec.model_dir is not None else None
+    folder = resolve_folders([spec.family], dirs)[spec.family]
+    return load_folder(folder, device, dtype)
 
-    config = None
-    if (folder / CONFIG_FILE).is_file():
-        try:
-            config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")).get("t3")
-        except (OSError, ValueError) as e:
-            raise ModelError(
-                f"{folder / CONFIG_FILE} is not valid JSON ({e})", "fix or delete that file"
-            ) from None
 
+def load_folder(folder, device: str, dtype) -> LoadedModel:
+    """Load the model of a ``tts_cli.models.folders.ModelFolder`` onto ``device``."""
     import torch
 
+    from tts_cli.engine.tokenizers import text_tokenizer
+
+    fam = folder.family
     cb = api()
     with torch.inference_mode(False):
         ve = cb.VoiceEncoder()
-        _load_into(ve, _load_weights(folder, "ve.safetensors"), "ve.safetensors")
-        t3 = cb.T3(t3_config(config))
-        t3_state = _load_weights(folder, "t3_cfg.safetensors")
-        if "model" in t3_state:  # some released checkpoints nest the state dict
-            t3_state = t3_state["model"][0]
-        _load_into(t3, t3_state, "t3_cfg.safetensors")
-        s3gen = cb.S3Gen()
+        _load_into(ve, _read_state(folder.file("ve")), fam.files["ve"])
+        t3 = _t3(cb, folder)
+        s3gen = cb.S3Gen(meanflow=fam.meanflow)
         # Stock loads S3Gen with strict=False, so misnamed keys would silently stay random.
         _load_into(
             s3gen,
-            _load_weights(folder, "s3gen.safetensors"),
-            "s3gen.safetensors",
+            _read_state(folder.file("s3gen")),
+            fam.files["s3gen"],
             strict=False,
             ignorable=_S3GEN_IGNORABLE_MISSING,
         )
-    try:
-        tokenizer = cb.EnTokenizer(str(folder / "tokenizer.json"))
-    except Exception as e:  # noqa: BLE001 - tokenizers raises plain Exception on bad files
-        raise ModelError(
-            f"model file {folder / 'tokenizer.json'} is not a valid tokenizer ({str(e)[:120]})",
-            "download the model again",
-        ) from None
-    try:
-        conds = cb.Conditionals.load(folder / "conds.pt", map_location="cpu")
-    except Exception as e:  # noqa: BLE001 - torch.load raises many types
-        raise ModelError(
-            f"model file {folder / 'conds.pt'} cannot be loaded ({type(e).__name__})",
-            "download the model again",
-        ) from None
-
+    text = text_tokenizer(folder)
+    conds = None
+    if folder.has("conds"):
+        try:
+            conds = cb.Conditionals.load(folder.file("conds"), map_location="cpu").to(device)
+        except Exception as e:  # noqa: BLE001 - torch.load raises many types
+            raise ModelError(
+                f"model file {folder.file('conds')} cannot be loaded ({type(e).__name__})",
+                "download the model again, or pass --voice",
+            ) from None
     for m in (ve, t3, s3gen):
         m.to(device).eval()
-    tts = quiet_stdout(cb.ChatterboxTTS, t3, s3gen, ve, tokenizer, device, conds=conds.to(device))
-    logger.info("loaded %s on %s", source, device)
+    stock = {
+        "english": cb.ChatterboxTTS,
+        "multilingual": cb.ChatterboxMultilingualTTS,
+        "turbo": cb.ChatterboxTurboTTS,
+    }[fam.name]
+    tts = quiet_stdout(stock, t3, s3gen, ve, text.stock, device, conds=conds)
+    logger.info("loaded the %s model from %s on %s", fam.title, folder.source, device)
     return LoadedModel(
-        tts=tts, device=device, dtype=dtype, source=source, identity=_identity(folder)
+        tts=tts,
+        device=device,
+        dtype=dtype,
+        source=folder.source,
+        identity=folder.identity,
+        family=fam,
+        text=text,
     )
 
 
-def check_voice_file(path: Path) -> float:
-    """Duration in seconds of a reference voice clip; ``ModelError`` if it is not usable audio."""
+def check_voice_file(path: Path, min_seconds: float = 1.0, model: str | None = None) -> float:
+    """Duration in seconds of a reference voice clip; ``ModelError`` if it is not usable audio.
+
+    ``min_seconds``: the shortest clip the model accepts (Turbo asks for more than 5 s);
+    ``model`` names it in that message.
+    """
     import soundfile as sf
 
     path = Path(path)
@@ -339,15 +324,18 @@ def check_voice_file(path: Path) -> float:
     if info.frames == 0 or info.samplerate <= 0:
         raise ModelError(f"voice file has no audio: {path}", fix)
     seconds = info.frames / info.samplerate
-    if seconds < 1.0:
-        raise ModelError(f"voice file is too short ({seconds:.2f} s): {path}", fix)
+    if seconds < min_seconds:
+        who = f" for the {model} model (it needs {min_seconds:g} s)" if model else ""
+        raise ModelError(f"voice file is too short{who} ({seconds:.2f} s): {path}", fix)
     return seconds
 
 
-def prepare_conditionals(model: LoadedModel, voice: Path | None, exaggeration: float):
+def prepare_conditionals(model: LoadedModel, voice: Path | None, exaggeration: float | None):
     """Conditionals for ``voice`` (None: the model's built-in voice), computed once.
 
-    Does not touch ``model.tts.conds``: the returned object is the caller's.
+    Runs the family's own stock ``prepare_conditionals`` (how much of the clip each part
+    uses, Turbo's loudness normalisation). Does not touch ``model.tts.conds``: the returned
+    object is the caller's. ``exaggeration`` None: a model without emotion input.
     """
     import copy
 
@@ -356,16 +344,24 @@ def prepare_conditionals(model: LoadedModel, voice: Path | None, exaggeration: f
     cb = api()
     tts = model.tts
     if voice is None:
+        if tts.conds is None:
+            raise ModelError(
+                f"the {model.family.title} model in {model.source} has no built-in voice "
+                "(no conds.pt)",
+                "pass --voice with a clip of 5-10 s of clean speech",
+            )
         conds = copy.deepcopy(tts.conds)
     else:
-        check_voice_file(voice)
+        check_voice_file(voice, model.family.voice.min_seconds, model.family.title)
         saved = tts.conds
         try:
             with torch.inference_mode():
-                tts.prepare_conditionals(str(voice), exaggeration=exaggeration)
+                tts.prepare_conditionals(str(voice), exaggeration=exaggeration or 0.0)
             conds = tts.conds
         finally:
             tts.conds = saved
+    if exaggeration is None:
+        return conds
     current = conds.t3.emotion_adv
     if not torch.is_tensor(current) or float(current.view(-1)[0]) != exaggeration:
         conds.t3 = cb.T3Cond(

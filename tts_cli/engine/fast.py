@@ -1,9 +1,12 @@
 """The fast engine: many chunks per batch through batched T3 and batched S3Gen.
 
-Per batch: stock text normalisation and tokenisation, one batched T3 decode
-(``t3_batched``), invalid and stop tokens dropped as stock drops them, one batched CFM
-solve (``s3gen_batched``), then per chunk the float32 vocoder and the Perth watermark,
-as ``ChatterboxTTS.generate`` applies it. Chunks come out in request order.
+Per batch: the family's own text normalisation and tokenisation, one batched T3 decode
+(``t3_batched``: Llama with CFG rows, and the alignment guard for the multilingual model;
+GPT-2 without CFG for Turbo), invalid and stop tokens dropped as stock drops them (Turbo:
+three silence tokens appended), one batched S3Gen solve (``s3gen_batched``: CFM with CFG,
+or Turbo's meanflow), then per chunk the float32 vocoder and the Perth watermark, as the
+family's ``generate()`` applies it. Chunks come out in request order. Everything that
+differs between families is read from ``model.family`` (``tts_cli.models``).
 
 Memory policy: batches of ``batch_size`` chunks; a CUDA out-of-memory error frees memory,
 halves the batch and runs the same chunks again (no chunk is ever skipped); cached memory
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -37,7 +39,7 @@ from tts_cli.errors import DeviceError
 logger = logging.getLogger(__name__)
 
 STAGES = ("conditionals", "t3", "s3gen", "vocoder", "other")
-SPEECH_VOCAB_SIZE = 6561  # S3 speech tokens below this are speakable; above are special
+SPEECH_VOCAB_SIZE = adapter.SPEECH_VOCAB_SIZE
 
 
 class FastEngine:
@@ -52,11 +54,16 @@ class FastEngine:
         generation: GenerationOptions | None = None,
         options: EngineOptions | None = None,
         voice: Path | None = None,
+        memory_share: float = 1.0,
     ):
+        """``memory_share``: the part of free GPU memory this engine may plan for (models
+        sharing a GPU split it); ``voice``: a reference clip (None: the built-in voice)."""
         self.model = model
-        self.generation = generation = generation or GenerationOptions()
-        self.options = options = options or EngineOptions()
+        self.memory_share = memory_share
+        generation = generation or GenerationOptions()
         generation.validate()
+        self.generation = generation = generation.resolve(model.family)
+        self.options = options = options or EngineOptions()
         options.validate()
         self.device = model.device
         self.on_cuda = str(self.device).startswith("cuda")
@@ -89,16 +96,12 @@ class FastEngine:
             self._undo_model_changes()  # leave a shared model as it was found
             raise
         self._closed = False
+        self._policy: CleanupPolicy | None = None
 
     def _build(self, tts, conds) -> None:
         """Batched submodels and the voice's features (the rest of ``__init__``)."""
         options, generation = self.options, self.generation
-        self.t3 = BatchedT3(
-            tts.t3,
-            check_every=options.check_every,
-            step_mode=self._step_mode(),
-            cpu_decode_threads=options.cpu_decode_threads,
-        )
+        self.t3 = self._decoder(tts.t3)
         self.s3 = BatchedS3Gen(tts.s3gen)
         self._offload = Offloader(
             {"t3": [tts.t3], "s3gen": [tts.s3gen]},
@@ -121,6 +124,20 @@ class FastEngine:
         self.params = SamplingParams.from_generation(generation)
 
     # ------------------------------------------------------------------ setup helpers
+    def _decoder(self, t3):
+        """The batched T3 decoder of the family's backbone."""
+        fam = self.model.family
+        kwargs = dict(
+            check_every=self.options.check_every,
+            step_mode=self._step_mode(),
+            cpu_decode_threads=self.options.cpu_decode_threads,
+        )
+        if fam.backbone == "gpt2":
+            from tts_cli.engine.t3_gpt2 import BatchedGPT2T3
+
+            return BatchedGPT2T3(t3, **kwargs)
+        return BatchedT3(t3, alignment_guard=fam.alignment_guard, **kwargs)
+
     def _step_mode(self) -> str:
         wanted = self.options.compile
         if wanted is None:
@@ -142,7 +159,7 @@ class FastEngine:
             max_tokens=1000,
             prompt_frames=self.prompt.prompt_frames,
         )
-        return auto_batch_size(free, need)
+        return auto_batch_size(int(free * self.memory_share), need)
 
     # ------------------------------------------------------------------ synthesis
     def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
@@ -150,43 +167,58 @@ class FastEngine:
         if self.generation.seed is not None:
             torch.manual_seed(self.generation.seed)
         total = len(requests) if hasattr(requests, "__len__") else None
-        policy = CleanupPolicy(
-            self.device,
-            self.options.cleanup_every,
-            math.ceil(total / self.batch_size) if total else None,
-        )
+        self.start(math.ceil(total / self.batch_size) if total else None)
         source = iter(requests)
-        pending: deque = deque()
-        exhausted = False
         try:
             while True:
-                while not exhausted and len(pending) < self.batch_size:
-                    try:
-                        pending.append(next(source))
-                    except StopIteration:
-                        exhausted = True
-                if not pending:
+                batch = []
+                for req in source:
+                    batch.append(req)
+                    if len(batch) == self.batch_size:
+                        break
+                if not batch:
                     break
-                batch = [pending[i] for i in range(min(self.batch_size, len(pending)))]
-                try:
-                    results = self._run_batch(batch)
-                except Exception as e:
-                    if not is_oom(e):
-                        raise
-                    self._after_oom(e)
-                    continue  # the same chunks again, in a smaller batch
-                # stats first: a caller may stop pulling after the last chunk it expects
-                self.stats["batches"] = int(self.stats["batches"]) + 1
-                self._refresh_stats()
-                if self.on_cuda:
-                    policy.after_batch()
-                for chunk in results:
-                    pending.popleft()
-                    yield chunk
+                yield from self.synthesize_batch(batch)
         finally:
+            self.finish()
+
+    def start(self, total_batches: int | None = None) -> None:
+        """Begin a run: the cleanup policy's pace (``synthesize`` calls it)."""
+        self._policy = CleanupPolicy(self.device, self.options.cleanup_every, total_batches)
+
+    def finish(self) -> None:
+        """End a run: final memory cleanup and its count."""
+        policy = self._policy
+        if policy is None:
+            return
+        if self.on_cuda:
+            policy.final()
+        self.stats["cleanups"] = policy.cleanups
+        self._policy = None
+
+    def synthesize_batch(self, batch: list[Request]) -> list[ChunkAudio]:
+        """Audio for ``batch`` in its order; an out-of-memory error halves the batch size and
+        runs the same chunks again in smaller batches (no chunk is ever skipped)."""
+        if self._policy is None:
+            self.start()
+        out: list[ChunkAudio] = []
+        pending = list(batch)
+        while pending:
+            part = pending[: self.batch_size]
+            try:
+                results = self._run_batch(part)
+            except Exception as e:
+                if not is_oom(e):
+                    raise
+                self._after_oom(e)
+                continue  # the same chunks again, in a smaller batch
+            self.stats["batches"] = int(self.stats["batches"]) + 1
+            self._refresh_stats()
             if self.on_cuda:
-                policy.final()
-            self.stats["cleanups"] = policy.cleanups
+                self._policy.after_batch()
+            out.extend(results)
+            pending = pending[len(part) :]
+        return out
 
     def _after_oom(self, error: BaseException) -> None:
         self.t3.release()
@@ -204,12 +236,9 @@ class FastEngine:
     def _run_batch(self, batch: list[Request]) -> list[ChunkAudio]:
         """One batch through T3, S3Gen, the vocoder and the watermark."""
         tts = self.model.tts
-        cb = adapter.api()
+        fam = self.model.family
         with self._clock("other"):
-            texts = [
-                self.t3.text_tokens(tts.tokenizer.text_to_tokens(cb.punc_norm(r.text)))
-                for r in batch
-            ]
+            texts = [self.t3.text_tokens(self.model.text.encode(r.text, r.language)) for r in batch]
             cap = tts.t3.hp.max_speech_tokens
             budgets = [max(1, min(int(r.max_new_tokens), cap)) for r in batch]
         with self._clock("t3"):
@@ -217,12 +246,20 @@ class FastEngine:
             raw = self.t3.generate(self.cond_emb, texts, budgets, self.params)
             # stock: drop_invalid_tokens, then keep speakable tokens only
             speech = [t[t < SPEECH_VOCAB_SIZE] for t in raw]
+            if fam.trailing_silence_tokens:
+                silence = torch.full((fam.trailing_silence_tokens,), adapter.api().S3GEN_SIL)
+                speech = [torch.cat([t, silence.to(t)]) if t.numel() else t for t in speech]
             if self._offload.enabled:
                 self.t3.release()  # the KV cache would sit idle on the GPU during S3Gen
         with self._clock("s3gen"):
             self._offload.activate("s3gen")
             spoken = [i for i, t in enumerate(speech) if t.numel() > 0]
-            mels = self.s3.mels(self.prompt, [speech[i] for i in spoken], self.generation.cfm_steps)
+            mels = self.s3.mels(
+                self.prompt,
+                [speech[i] for i in spoken],
+                self.generation.cfm_steps,
+                meanflow=fam.meanflow,
+            )
         wavs: dict[int, np.ndarray] = {}
         with self._clock("vocoder"):
             for i, mel in zip(spoken, mels, strict=True):
@@ -245,6 +282,7 @@ class FastEngine:
         if self._closed:
             return
         self._closed = True
+        self.finish()
         self.t3.release()
         self._offload.restore()
         self._undo_model_changes()

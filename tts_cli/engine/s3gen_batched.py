@@ -14,6 +14,10 @@ Why this split, stage by stage:
   padded keys, and every block multiplies by the mask. Each chunk gets its own noise, drawn
   in chunk order with the shape stock draws, so with the same RNG state a chunk's mel equals
   stock's.
+* **Meanflow** (Turbo's distilled decoder): the same batched solve without CFG rows, with
+  stock's plain Euler steps over ``linspace(0, 1)`` and the estimator's end time ``r``; its
+  noise is drawn as stock draws it: the chunk's own frames first, then the whole prompt +
+  chunk, whose chunk part the first draw replaces.
 * **Vocoder** (HiFT, float32 always) runs per chunk: it draws its own noise, and per chunk
   keeps stock's random stream and its fade-in.
 """
@@ -122,34 +126,49 @@ class BatchedS3Gen:
         generator: torch.Generator | None = None,
         noises: list[torch.Tensor] | None = None,
         max_padding: float = MAX_PADDING_FRACTION,
+        meanflow: bool = False,
     ) -> list[torch.Tensor]:
         """Mel ``(1, 80, 2 * n_tokens)`` per chunk, in input order.
 
         Chunks of similar length share one CFM solve; a chunk that would make the group
         pad more than ``max_padding`` of its frames starts a new group. Noise per chunk is
-        ``randn(1, 80, T_chunk)`` drawn in chunk order (stock's ``randn_like(mu)``), from
-        ``generator`` or the global RNG; ``noises`` overrides it.
+        ``randn(1, 80, T)`` over prompt + chunk frames drawn in chunk order (stock's
+        ``randn_like(mu)``; meanflow: see the module docstring), from ``generator`` or the
+        global RNG; ``noises`` overrides it. ``meanflow``: the distilled decoder's solve.
         """
         if not token_lists:
             return []
         mus = self._encode_all(prompt, token_lists)
-        dev, dtype = self.device, mus[0].dtype
+        dtype = mus[0].dtype
         if noises is None:
             noises = [
-                torch.randn(1, 80, m.size(1), generator=generator, device=dev, dtype=dtype)
+                self._noise(m.size(1), prompt.prompt_frames, meanflow, generator, dtype)
                 for m in mus
             ]
+        solve = self._solve_meanflow if meanflow else self._solve
         out: list[torch.Tensor | None] = [None] * len(mus)
         for group in _length_groups([m.size(1) for m in mus], max_padding):
-            feats = self._solve(
-                prompt, [mus[i] for i in group], [noises[i] for i in group], n_steps
-            )
+            feats = solve(prompt, [mus[i] for i in group], [noises[i] for i in group], n_steps)
             for i, feat in zip(group, feats, strict=True):
                 out[i] = feat
         return out
 
-    def _solve(self, prompt: VoicePrompt, mus, noises, n_steps: int) -> list[torch.Tensor]:
-        """One batched CFM solve over right-padded chunks with length masks."""
+    def _noise(self, frames: int, prompt_frames: int, meanflow: bool, generator, dtype):
+        """One chunk's starting noise over its prompt + chunk frames, drawn as stock draws it."""
+        dev = self.device
+        if not meanflow:
+            return torch.randn(1, 80, frames, generator=generator, device=dev, dtype=dtype)
+        # flow_inference draws the chunk's frames, then the decoder draws randn_like(mu)
+        # and puts the first draw over its chunk part
+        chunk = torch.randn(
+            1, 80, frames - prompt_frames, generator=generator, device=dev, dtype=dtype
+        )
+        z = torch.randn(1, 80, frames, generator=generator, device=dev, dtype=dtype)
+        z[..., prompt_frames:] = chunk
+        return z
+
+    def _padded(self, prompt: VoicePrompt, mus, noises):
+        """Right-padded batch tensors (mu, cond, mask, z) and the chunks' frame counts."""
         lengths = [m.size(1) for m in mus]
         t_max, b = max(lengths), len(mus)
         dev, dtype = self.device, mus[0].dtype
@@ -163,12 +182,33 @@ class BatchedS3Gen:
             cond[i, :, :p] = prompt.prompt_feat[0].transpose(0, 1)
             mask[i, :, :n] = 1
             z[i, :, :n] = noises[i].reshape(80, n).to(dev, dtype)
-        spks = prompt.spks.expand(b, -1)
-        t_span = torch.linspace(0, 1, n_steps + 1, device=dev, dtype=dtype)
+        return mu, cond, mask, z, lengths
+
+    def _solve(self, prompt: VoicePrompt, mus, noises, n_steps: int) -> list[torch.Tensor]:
+        """One batched CFM solve (stock's CFG Euler solver) over right-padded chunks."""
+        mu, cond, mask, z, lengths = self._padded(prompt, mus, noises)
+        spks = prompt.spks.expand(mu.size(0), -1)
+        t_span = torch.linspace(0, 1, n_steps + 1, device=mu.device, dtype=mu.dtype)
         if self.cfm.t_scheduler == "cosine":
             t_span = 1 - torch.cos(t_span * 0.5 * torch.pi)
         feat = self.cfm.solve_euler(z, t_span=t_span, mu=mu, mask=mask, spks=spks, cond=cond)
+        p = prompt.prompt_frames
         return [feat[i : i + 1, :, p:n].float() for i, n in enumerate(lengths)]
+
+    def _solve_meanflow(self, prompt: VoicePrompt, mus, noises, n_steps: int) -> list[torch.Tensor]:
+        """Stock ``basic_euler`` batched: no CFG rows, plain time steps, end time ``r``."""
+        mu, cond, mask, x, lengths = self._padded(prompt, mus, noises)
+        # stock makes the time grid in mu's dtype, then casts everything to the estimator's
+        t_span = torch.linspace(0, 1, n_steps + 1, device=mu.device, dtype=mu.dtype)
+        est = self.cfm.estimator
+        dtype = next(est.parameters()).dtype
+        mu, cond, mask, x, t_span = (v.to(dtype) for v in (mu, cond, mask, x, t_span))
+        spks = prompt.spks.expand(mu.size(0), -1).to(dtype)
+        for t, r in zip(t_span[:-1], t_span[1:], strict=True):
+            t, r = t[None], r[None]
+            x = x + (r - t) * est(x, mask=mask, mu=mu, t=t, spks=spks, cond=cond, r=r)
+        p = prompt.prompt_frames
+        return [x[i : i + 1, :, p:n].float() for i, n in enumerate(lengths)]
 
     @torch.inference_mode()
     def vocode(self, mel: torch.Tensor) -> np.ndarray:

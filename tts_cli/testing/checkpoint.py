@@ -1,6 +1,6 @@
-"""Random-weight Chatterbox checkpoints in the layout ``--model-dir`` loads.
+"""Random-weight Chatterbox checkpoints in the layouts ``--model-dir`` loads.
 
-    python -m tts_cli.testing.checkpoint DIR --size tiny|full
+    python -m tts_cli.testing.checkpoint DIR --size tiny|full --variant english|multilingual|turbo
 
 ``tiny``: a 2-layer, hidden-128 Llama T3 (no perceiver resampler, which is hard-wired to 1024
 channels) with the stock S3Gen and voice encoder, whose sizes are fixed by their constructors
@@ -17,6 +17,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from tts_cli.testing.tokenizers import (
+    MTL_TEXT_VOCAB_SIZE,
+    cangjie_table,
+    grapheme_tokenizer_json,
+    tokenizer_json,
+    write_gpt2_tokenizer,
+)
 
 SIZES = ("tiny", "full")
 TINY_T3 = {
@@ -85,33 +93,7 @@ TINY_TURBO_T3 = {
 }
 #: The tiny T3 section of each family (``adapter.t3_config(section, family)``).
 TINY_T3_BY_FAMILY = {"english": TINY_T3, "multilingual": TINY_MTL_T3, "turbo": TINY_TURBO_T3}
-TEXT_VOCAB_SIZE = 704  # T3's English text vocabulary
-START_ID, STOP_ID, UNK_ID, SPACE_ID = 255, 0, 1, 2
-
-
-def tokenizer_json() -> str:
-    """A valid 704-entry character-level tokenizer: [STOP]=0, [UNK]=1, [SPACE]=2, [START]=255."""
-    from tokenizers import Tokenizer, models, pre_tokenizers
-
-    specials = {"[STOP]": STOP_ID, "[UNK]": UNK_ID, "[SPACE]": SPACE_ID, "[START]": START_ID}
-    extra_specials = ["[PAD]", "[SEP]", "[CLS]", "[MASK]"]
-    chars = [chr(c) for c in range(33, 127)]
-    chars += [chr(c) for c in range(0xA1, 0x250) if chr(c).isprintable()]
-    chars += list("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb")
-    vocab: dict[str, int] = dict(specials)
-    next_id = 3
-    for tok in extra_specials + sorted(set(chars)):
-        while next_id in vocab.values() or next_id == START_ID:
-            next_id += 1
-        if next_id >= TEXT_VOCAB_SIZE:
-            break
-        if tok not in vocab:
-            vocab[tok] = next_id
-            next_id += 1
-    tok = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token="[UNK]"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok.add_special_tokens(list(specials) + extra_specials)
-    return tok.to_str()
+VARIANTS = ("english", "multilingual", "turbo")
 
 
 def speech_like_wave(seconds: float, sample_rate_hz: int = 24_000, seed: int = 0) -> np.ndarray:
@@ -136,46 +118,94 @@ def write_reference_wav(path: Path, seconds: float = 4.0, seed: int = 0) -> Path
 
 
 def _save(module, path: Path) -> None:
+    """A module's weights as ``.safetensors`` or, for ``.pt`` names, a torch state dict."""
+    import torch
     from safetensors.torch import save_file
 
     # clone: safetensors refuses tensors that share storage (tied or sliced buffers)
     state = {k: v.detach().clone().contiguous() for k, v in module.state_dict().items()}
-    save_file(state, str(path))
+    if path.suffix == ".pt":
+        torch.save(state, path)
+    else:
+        save_file(state, str(path))
 
 
-def write_checkpoint(folder: Path, size: str = "tiny", seed: int = 0) -> Path:
-    """Write a random-weight model folder that ``load_model(ModelSpec(model_dir=folder))`` loads."""
+#: File names of a multilingual fine-tune that adds languages (a Vietnamese one's names).
+FINE_TUNE_FILES = {"t3": "t3_ml24ls_v2.safetensors", "tokenizer": "tokenizer_vi_expanded.json"}
+
+
+def write_checkpoint(
+    folder: Path,
+    size: str = "tiny",
+    seed: int = 0,
+    variant: str = "english",
+    add_languages: tuple[str, ...] = (),
+) -> Path:
+    """Write a random-weight model folder in ``variant``'s upstream layout, which
+    ``load_model(ModelSpec(model_dir=folder, family=variant))`` loads.
+
+    Several variants may be written into one folder (the hub repository holds English and
+    Multilingual side by side). ``add_languages`` (multilingual only) writes a community
+    fine-tune's layout instead: its own T3 and tokenizer file names and a larger text
+    vocabulary with one ``[xx]`` token per added language.
+    """
     import torch
 
     from tts_cli.engine import adapter
+    from tts_cli.models import FAMILIES
+    from tts_cli.models.folders import CONFIG_FILE, read_config
 
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, got {size!r}")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+    if add_languages and variant != "multilingual":
+        raise ValueError("only a multilingual checkpoint can add languages")
+    fam = FAMILIES[variant]
+    files = dict(fam.files, **(FINE_TUNE_FILES if add_languages else {}))
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     cb = adapter.api()
     torch.manual_seed(seed)
-    t3_section = TINY_T3 if size == "tiny" else None
+    t3_section = TINY_T3_BY_FAMILY[variant] if size == "tiny" else None
+    hp = adapter.t3_config(t3_section, variant)
+    if variant == "multilingual":
+        languages = fam.languages + tuple(add_languages)
+        hp.text_tokens_dict_size = MTL_TEXT_VOCAB_SIZE + len(add_languages)
+        vocab = grapheme_tokenizer_json(languages, hp.text_tokens_dict_size)
+        (folder / files["tokenizer"]).write_text(vocab, encoding="utf-8")
+        cangjie = json.dumps(cangjie_table(seed), ensure_ascii=False)
+        (folder / fam.extra_files[0]).write_text(cangjie, encoding="utf-8")
+    elif variant == "turbo":
+        write_gpt2_tokenizer(folder)
+    else:
+        (folder / files["tokenizer"]).write_text(tokenizer_json(), encoding="utf-8")
     with torch.inference_mode(False):
-        t3 = cb.T3(adapter.t3_config(t3_section)).eval()
-        s3gen = cb.S3Gen().eval()
+        t3 = cb.T3(hp).eval()
+        s3gen = cb.S3Gen(meanflow=fam.meanflow).eval()
         ve = cb.VoiceEncoder().eval()
-    (folder / "tokenizer.json").write_text(tokenizer_json(), encoding="utf-8")
-    _save(ve, folder / "ve.safetensors")
-    _save(t3, folder / "t3_cfg.safetensors")
-    _save(s3gen, folder / "s3gen.safetensors")
+    _save(ve, folder / files["ve"])
+    _save(t3, folder / files["t3"])
+    _save(s3gen, folder / files["s3gen"])
     if t3_section is not None:
-        (folder / adapter.CONFIG_FILE).write_text(
-            json.dumps({"format": 1, "t3": t3_section}, indent=2), encoding="utf-8"
+        config = {k: v for k, v in read_config(folder).items() if k != variant}
+        config[variant] = {"t3": t3_section}
+        (folder / CONFIG_FILE).write_text(
+            json.dumps({"format": 2, **config}, indent=2), encoding="utf-8"
         )
     # The built-in voice: conditionals from a synthetic reference, computed by stock code.
-    tokenizer = cb.EnTokenizer(str(folder / "tokenizer.json"))
-    tts = adapter.quiet_stdout(cb.ChatterboxTTS, t3, s3gen, ve, tokenizer, "cpu")
-    # tiny: a 2 s built-in voice keeps S3Gen cheap in tests; full: 6 s as the stock model uses
-    ref_seconds = 2.0 if size == "tiny" else 6.0
+    stock = {
+        "english": cb.ChatterboxTTS,
+        "multilingual": cb.ChatterboxMultilingualTTS,
+        "turbo": cb.ChatterboxTurboTTS,
+    }[variant]
+    tts = adapter.quiet_stdout(stock, t3, s3gen, ve, None, "cpu")
+    # tiny: a 2 s built-in voice keeps S3Gen cheap in tests (Turbo needs more than 5 s);
+    # full: 6 s as the stock model uses
+    ref_seconds = max(2.0 if size == "tiny" else 6.0, fam.voice.min_seconds + 1.0)
     ref = write_reference_wav(folder / "reference.wav", seconds=ref_seconds, seed=seed)
-    tts.prepare_conditionals(str(ref), exaggeration=0.5)
-    tts.conds.save(folder / "conds.pt")
+    adapter.quiet_stdout(tts.prepare_conditionals, str(ref), exaggeration=0.5)
+    tts.conds.save(folder / files["conds"])
     ref.unlink()
     return folder
 
@@ -184,9 +214,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write a random-weight Chatterbox model folder.")
     parser.add_argument("folder", type=Path, help="where to write the model files")
     parser.add_argument("--size", choices=SIZES, default="tiny", help="tiny T3 or the stock size")
+    parser.add_argument(
+        "--variant", choices=VARIANTS, default="english", help="which model's layout to write"
+    )
+    parser.add_argument(
+        "--add-language",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="multilingual: write a fine-tune that adds this language (repeatable), e.g. vi",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the random weights")
     args = parser.parse_args(argv)
-    write_checkpoint(args.folder, args.size, args.seed)
+    write_checkpoint(args.folder, args.size, args.seed, args.variant, tuple(args.add_language))
     print(args.folder)
     return 0
 

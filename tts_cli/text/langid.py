@@ -28,28 +28,32 @@ MIN_CONFIDENCE_TO_SWITCH = 0.95
 _ALIASES = {"nb": "no", "nn": "no", "id": "ms"}
 
 
-@functools.lru_cache(maxsize=1)
-def _identifier():
+@functools.lru_cache(maxsize=4)
+def _identifier(extra: tuple[str, ...] = ()):
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError as e:  # pragma: no cover - a declared dependency
         raise RuntimeError("--lang auto requires the py3langid package") from e
     ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-    ident.set_languages([*SUPPORTED_LANGUAGES, *_ALIASES])
+    known = set(ident.nb_classes)
+    ident.set_languages([*SUPPORTED_LANGUAGES, *_ALIASES, *(c for c in extra if c in known)])
     return ident
 
 
-def identify(text: str) -> tuple[str, float]:
-    """Most likely of the 23 languages for ``text`` and its probability."""
-    lang, prob = _identifier().classify(text[:1000])
+def identify(text: str, extra: tuple[str, ...] = ()) -> tuple[str, float]:
+    """Most likely of the 23 languages (and ``extra`` ones) for ``text``, and its probability."""
+    lang, prob = _identifier(tuple(sorted(extra))).classify(text[:1000])
     return _ALIASES.get(lang, lang), float(prob)
 
 
-def identify_paragraphs(paragraphs: Sequence[str], default: str = "en") -> list[str]:
+def identify_paragraphs(
+    paragraphs: Sequence[str], default: str = "en", extra: tuple[str, ...] = ()
+) -> list[str]:
     """One language per paragraph; unsure or short paragraphs take a neighbour's.
 
     The document's language (identified on a sample of its text) stands in
-    where no neighbour is sure, and ``default`` where nothing is.
+    where no neighbour is sure, and ``default`` where nothing is. ``extra``: codes
+    beyond the 23 that a loaded model speaks (py3langid knows 97 languages).
     """
     n = len(paragraphs)
     found: list[tuple[str, float, int] | None] = [None] * n
@@ -57,7 +61,7 @@ def identify_paragraphs(paragraphs: Sequence[str], default: str = "en") -> list[
         letters = sum(1 for c in para[:2000] if c.isalpha())
         # CJK scripts carry a word per character or two.
         if letters >= MIN_LETTERS_FOR_ID or (letters >= 8 and _mostly_cjk(para)):
-            lang, prob = identify(para)
+            lang, prob = identify(para, extra)
             if prob >= MIN_CONFIDENCE:
                 found[i] = (lang, prob, letters)
     weights = Counter()
@@ -68,7 +72,7 @@ def identify_paragraphs(paragraphs: Sequence[str], default: str = "en") -> list[
         fallback = weights.most_common(1)[0][0]
     else:
         sample = " ".join(paragraphs)[:20000]
-        fallback = identify(sample)[0] if any(c.isalpha() for c in sample) else default
+        fallback = identify(sample, extra)[0] if any(c.isalpha() for c in sample) else default
     sure: list[str | None] = []
     for item in found:
         if item is None:

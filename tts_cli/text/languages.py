@@ -33,6 +33,7 @@ Why these numbers
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from tts_cli.errors import OptionError
@@ -102,20 +103,49 @@ PROFILES: dict[str, LanguageProfile] = {
 SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(sorted(PROFILES))
 
 
-def check_language(lang: str, *, allow_auto: bool = True) -> str:
-    """Return ``lang`` normalised ("EN" -> "en"), or raise ``OptionError`` listing the 23."""
+#: Speaking rate of a language without a profile of its own (one a fine-tuned model adds).
+GENERIC_CHARS_PER_SECOND = 14.0
+
+
+def check_language(lang: str, *, allow_auto: bool = True, extra: tuple[str, ...] = ()) -> str:
+    """Return ``lang`` normalised ("EN" -> "en"), or raise ``OptionError`` listing the choices.
+
+    ``extra``: codes a loaded model adds beyond the 23 (a fine-tune's Vietnamese, say).
+    """
     code = lang.strip().lower().replace("_", "-").split("-")[0] if lang else ""
     if code == "nb" or code == "nn":
         code = "no"
-    if (allow_auto and code == "auto") or code in PROFILES:
+    if (allow_auto and code == "auto") or code in PROFILES or code in extra:
         return code
-    choices = ("auto " if allow_auto else "") + " ".join(SUPPORTED_LANGUAGES)
+    choices = ("auto " if allow_auto else "") + " ".join(sorted({*SUPPORTED_LANGUAGES, *extra}))
     raise OptionError(
         f"unsupported language: {lang!r}",
         f"use one of: {choices}",
     )
 
 
+@functools.cache
 def profile(lang: str) -> LanguageProfile:
-    """The profile of a supported language code."""
-    return PROFILES[check_language(lang, allow_auto=False)]
+    """The profile of ``lang``: its own for the 23, a generic one for any other code.
+
+    Which codes are allowed is ``check_language``'s business; a code that got past it
+    (a language a fine-tuned model adds) is planned with the generic profile: 14
+    characters per second, sentences split by the language-agnostic segmenters, numbers
+    spelled by num2words where it knows the code.
+    """
+    if lang in PROFILES:
+        return PROFILES[lang]
+    n2w = lang if _num2words_knows(lang) else None
+    return _profile(lang, _LANGUAGE_NAMES.get(lang, lang), GENERIC_CHARS_PER_SECOND, n2w)
+
+
+#: Names of languages community fine-tunes add, for messages.
+_LANGUAGE_NAMES = {"vi": "Vietnamese", "th": "Thai", "id": "Indonesian", "uk": "Ukrainian"}
+
+
+def _num2words_knows(lang: str) -> bool:
+    try:
+        from num2words import CONVERTER_CLASSES
+    except ImportError:  # pragma: no cover - a declared dependency
+        return False
+    return lang in CONVERTER_CLASSES

@@ -32,7 +32,7 @@ from typing import Literal
 from tts_cli.errors import InputError, OptionError
 from tts_cli.text.chunker import Span, enforce_max, merge_short, pack_paragraph
 from tts_cli.text.document import Document
-from tts_cli.text.languages import PROFILES, check_language
+from tts_cli.text.languages import check_language, profile
 from tts_cli.text.normalize import _ALNUM, _HEADING_ROMAN, speakable
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,9 @@ class PlanOptions:
     """Longest chunk in speakable characters; None = the language profile's."""
     max_new_tokens: int | None = None
     """Upper bound on every chunk's token budget (at most 1000); None = no extra bound."""
+    languages: tuple[str, ...] = ()
+    """Language codes beyond the 23 that a loaded model speaks (a fine-tune's), planned with
+    a generic profile; they become valid ``lang`` values and language-id targets."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` if any field is invalid (see ``verify_options``)."""
@@ -85,6 +88,9 @@ class Chunk:
     """Pause the assembler puts after it: "chunk", "paragraph", "chapter" or "end"."""
     source_text: str = field(default="", repr=False)
     """The exact slice of the chapter text it was made from (chunks of a chapter tile it)."""
+    model: str | None = None
+    """The model family that reads it (``english``, ``multilingual``, ``turbo``), once routed
+    (``tts_cli.models.routing.route_plan``); None in a plan that has not been routed."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,7 @@ class Plan:
                     "max_new_tokens": c.max_new_tokens,
                     "chapter": c.chapter,
                     "pause_after": c.pause_after,
+                    **({"model": c.model} if c.model is not None else {}),
                 }
                 for c in self.chunks
             ],
@@ -139,7 +146,8 @@ class Plan:
 
 def verify_options(options: PlanOptions) -> PlanOptions:
     """Check ``options`` and return them normalised; raise ``OptionError`` naming the allowed values."""
-    lang = check_language(options.lang)
+    extra = tuple(options.languages)
+    lang = check_language(options.lang, extra=extra)
     cc = options.chunk_chars
     if cc is not None and (
         isinstance(cc, bool)
@@ -158,19 +166,19 @@ def verify_options(options: PlanOptions) -> PlanOptions:
             f"--max-new-tokens must be 1-{MODEL_MAX_NEW_TOKENS}, got {mt!r}",
             f"the model stops at {MODEL_MAX_NEW_TOKENS} tokens (40 s); leave it unset for per-chunk budgets",
         )
-    return PlanOptions(lang=lang, chunk_chars=cc, max_new_tokens=mt)
+    return replace(options, lang=lang, chunk_chars=cc, max_new_tokens=mt, languages=extra)
 
 
 def token_budget(chars: int, lang: str, cap: int | None = None) -> int:
     """Speech-token budget for ``chars`` speakable characters in ``lang`` (see module docstring)."""
-    seconds = chars / PROFILES[lang].chars_per_second
+    seconds = chars / profile(lang).chars_per_second
     tokens = math.ceil(seconds * SPEECH_TOKENS_PER_S * BUDGET_MARGIN) + BUDGET_EXTRA_TOKENS
     return max(1, min(tokens, MODEL_MAX_NEW_TOKENS, cap or MODEL_MAX_NEW_TOKENS))
 
 
 def max_chunk_chars(lang: str, chunk_chars: int | None) -> int:
     """Longest chunk for ``lang``: the profile's, or ``chunk_chars`` within what 1000 tokens can say."""
-    prof = PROFILES[lang]
+    prof = profile(lang)
     if chunk_chars is None:
         return prof.max_chunk_chars
     # Beyond this the budget would hit the 1000-token cap and cut speech off.
@@ -190,7 +198,7 @@ def max_chunk_chars(lang: str, chunk_chars: int | None) -> int:
 
 def min_chunk_chars(lang: str, max_chars: int) -> int:
     """Shortest chunk for ``lang``: the profile's, but never more than a third of the maximum."""
-    return max(1, min(PROFILES[lang].min_chunk_chars, max_chars // 3))
+    return max(1, min(profile(lang).min_chunk_chars, max_chars // 3))
 
 
 def _measure(text: str, lang: str) -> int:
@@ -210,7 +218,7 @@ def _measure(text: str, lang: str) -> int:
 def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
     """Cut ``doc`` into chunks with languages, token budgets and pauses. Loads no model."""
     options = verify_options(options or PlanOptions())
-    paragraph_langs = _paragraph_languages(doc, options.lang)
+    paragraph_langs = _paragraph_languages(doc, options.lang, options.languages)
     limits: dict[str, tuple[int, int]] = {}
 
     def limit(lang: str) -> tuple[int, int]:
@@ -281,7 +289,7 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
                     source_text=text[span.start : span.end],
                 )
             )
-            seconds += len(said) / PROFILES[span.lang].chars_per_second
+            seconds += len(said) / profile(span.lang).chars_per_second
             by_lang[span.lang] = by_lang.get(span.lang, 0) + len(said)
         chunks[-1] = _with_pause(chunks[-1], "chapter")
     if not chunks:
@@ -299,13 +307,13 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
     )
 
 
-def _paragraph_languages(doc: Document, lang: str) -> list[str]:
+def _paragraph_languages(doc: Document, lang: str, extra: tuple[str, ...] = ()) -> list[str]:
     paragraphs = doc.paragraphs
     if lang != "auto":
         return [lang] * len(paragraphs)
     from tts_cli.text.langid import identify_paragraphs
 
-    return identify_paragraphs(paragraphs)
+    return identify_paragraphs(paragraphs, extra=extra)
 
 
 def _paragraph_ends(paragraphs: tuple[str, ...]) -> set[int]:

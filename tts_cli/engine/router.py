@@ -1,0 +1,128 @@
+"""Several models behind one engine: each chunk goes to its model, in batches per model,
+and comes back in plan order.
+
+A book in English and French has its chunks interleaved in reading order, while each
+engine works best on full batches of its own chunks. ``RoutedEngine`` reads requests ahead
+within a window, queues them per model, runs a batch of a model when its queue is full
+(or when the oldest unfinished chunk is waiting on a part-filled queue), and yields each
+chunk as soon as every chunk before it is done. Memory is bounded by the window (finished
+chunks waiting for an earlier one), never by the book.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from tts_cli.engine.base import ChunkAudio, Request
+
+#: Requests read ahead, in batches of the largest engine (at least two full batches).
+WINDOW_BATCHES = 2
+
+
+class RoutedEngine:
+    """Implements the ``Engine`` protocol over one engine per model name."""
+
+    def __init__(self, engines: dict, seed: int | None = None, window: int | None = None):
+        if not engines:
+            raise ValueError("need at least one engine")
+        self.engines = dict(engines)
+        first = next(iter(self.engines.values()))
+        self.name = first.name
+        self.sample_rate_hz = first.sample_rate_hz
+        self.seed = seed
+        sizes = [max(1, int(getattr(e, "batch_size", 1))) for e in self.engines.values()]
+        self.window = window or max(sum(sizes), WINDOW_BATCHES * max(sizes))
+        self.chunks: dict[str, int] = {name: 0 for name in self.engines}
+        self.max_waiting = 0  # most finished chunks held back at once (memory bound check)
+
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        total: dict[str, float] = {}
+        for e in self.engines.values():
+            for k, v in e.stage_seconds.items():
+                total[k] = total.get(k, 0.0) + v
+        return total
+
+    @property
+    def stats(self) -> dict:
+        """One engine's stats as they are; with several, counters summed plus ``by_model``."""
+        per = {name: dict(getattr(e, "stats", {})) for name, e in self.engines.items()}
+        if len(per) == 1:
+            return next(iter(per.values()))
+        out: dict = {}
+        for stats in per.values():
+            for k, v in stats.items():
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    out[k] = out.get(k, 0) + v
+        out["by_model"] = per
+        return out
+
+    def _engine(self, req: Request):
+        name = getattr(req, "model", None) or next(iter(self.engines))
+        try:
+            return name, self.engines[name]
+        except KeyError:
+            raise ValueError(
+                f"chunk {req.index} is for model {name!r}, which is not loaded"
+            ) from None
+
+    def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
+        """Audio for each request in request order; each model's chunks batched together."""
+        if self.seed is not None:
+            import torch
+
+            torch.manual_seed(self.seed)
+        source = iter(requests)
+        pending: deque = deque()  # requests read, in order, not yet yielded
+        queues: dict[str, list] = {name: [] for name in self.engines}
+        done: dict[int, ChunkAudio] = {}
+        exhausted = False
+        for e in self.engines.values():
+            start = getattr(e, "start", None)
+            if start is not None:
+                start()
+        try:
+            while True:
+                while not exhausted and len(pending) < self.window:
+                    try:
+                        req = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    name, _ = self._engine(req)
+                    pending.append(req)
+                    queues[name].append(req)
+                while pending and pending[0].index in done:
+                    yield done.pop(pending.popleft().index)
+                if not pending:
+                    break
+                name = self._next_batch(pending, queues)
+                engine = self.engines[name]
+                size = max(1, int(getattr(engine, "batch_size", 1)))
+                batch, queues[name] = queues[name][:size], queues[name][size:]
+                results = engine.synthesize_batch(batch)
+                for req, chunk in zip(batch, results, strict=True):
+                    done[req.index] = chunk
+                self.chunks[name] += len(results)
+                self.max_waiting = max(self.max_waiting, len(done))
+        finally:
+            for e in self.engines.values():
+                finish = getattr(e, "finish", None)
+                if finish is not None:
+                    finish()
+
+    def _next_batch(self, pending: deque, queues: dict[str, list]) -> str:
+        """The model to run next: the oldest chunk's when its batch is full, else any model
+        with a full batch, else the oldest chunk's part-filled one (the window is full or
+        the requests have run out, so waiting would not fill it)."""
+        head = self._engine(pending[0])[0]
+
+        def full(name: str) -> bool:
+            return len(queues[name]) >= max(1, int(getattr(self.engines[name], "batch_size", 1)))
+
+        return next((n for n in (head, *queues) if full(n)), head)
+
+    def close(self) -> None:
+        for e in self.engines.values():
+            e.close()
