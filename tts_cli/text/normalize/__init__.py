@@ -43,17 +43,6 @@ __all__ = ["_ALNUM", "_HEADING_ROMAN", "speakable", "spell_numbers", "verbalizer
 
 logger = logging.getLogger(__name__)
 
-_AND = {
-    "ar": "و", "da": "og", "de": "und", "el": "και", "en": "and", "es": "y", "fi": "ja",
-    "fr": "et", "he": "ו", "hi": "और", "it": "e", "ja": "と", "ko": "와", "ms": "dan",
-    "nl": "en", "no": "og", "pl": "i", "pt": "e", "ru": "и", "sv": "och", "sw": "na",
-    "tr": "ve", "zh": "和",
-}  # fmt: skip
-_PERCENT = {
-    "da": "procent", "de": "Prozent", "en": "percent", "es": "por ciento", "fi": "prosenttia",
-    "fr": "pour cent", "it": "per cento", "nl": "procent", "no": "prosent", "pl": "procent",
-    "pt": "por cento", "ru": "процентов", "sv": "procent", "tr": "yüzde", "ms": "peratus",
-}  # fmt: skip
 _CJK_STOPS = "。！？"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -67,8 +56,6 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _COMMA_RUN = re.compile(r"(?:,\s*){2,}")
 _COMMA_BEFORE_CLOSE = re.compile(r",\s*([\"')]+)$")
 _UNVOICED = re.compile(r"[#*|~^<>{}\[\]\\=+@`\u200b-\u200f\u2028-\u202f\u2060\ufeff]")
-_CURRENCY = re.compile(r"([$£€])\s?(\d[\d,]*(?:\.\d+)?)")
-_CURRENCY_EN = {"$": "dollars", "£": "pounds", "€": "euros"}
 
 
 @functools.cache
@@ -91,11 +78,6 @@ def speakable(text: str, lang: str) -> str:
     text = _CONTROL.sub(" ", text)
     text = _FOOTNOTE.sub(" ", text)
     text = _UNDERSCORE.sub("", text)
-    text = text.replace("&", f" {_AND.get(lang, 'and')} ")
-    if lang in _PERCENT:
-        text = re.sub(r"\s?%", f" {_PERCENT[lang]}", text)
-    if lang == "en":
-        text = _CURRENCY.sub(lambda m: f"{m.group(2)} {_CURRENCY_EN[m.group(1)]}", text)
     text = verbalizer(lang)(text)
     text = _ELLIPSIS.sub(", ", text)
     text = _DASH.sub(", ", text)

@@ -11,6 +11,20 @@ import re
 
 from tts_cli.text.languages import PROFILES
 
+_AND = {
+    "ar": "و", "da": "og", "de": "und", "el": "και", "en": "and", "es": "y", "fi": "ja",
+    "fr": "et", "he": "ו", "hi": "और", "it": "e", "ja": "と", "ko": "와", "ms": "dan",
+    "nl": "en", "no": "og", "pl": "i", "pt": "e", "ru": "и", "sv": "och", "sw": "na",
+    "tr": "ve", "zh": "和",
+}  # fmt: skip
+_PERCENT = {
+    "da": "procent", "de": "Prozent", "en": "percent", "es": "por ciento", "fi": "prosenttia",
+    "fr": "pour cent", "it": "per cento", "nl": "procent", "no": "prosent", "pl": "procent",
+    "pt": "por cento", "ru": "процентов", "sv": "procent", "tr": "yüzde", "ms": "peratus",
+}  # fmt: skip
+_CURRENCY = re.compile(r"([$£€])\s?(\d[\d,]*(?:\.\d+)?)")
+_CURRENCY_EN = {"$": "dollars", "£": "pounds", "€": "euros"}
+
 _DECIMAL_COMMA = frozenset("da de el es fi fr it nl no pl pt ru sv tr".split())
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(
@@ -109,7 +123,18 @@ def spell_numbers(text: str, lang: str) -> str:
     return _NUMBER.sub(lambda m: _spell_number(m, lang), text)
 
 
+def symbols(text: str, lang: str) -> str:
+    """``&`` and ``%`` as words of ``lang`` (``and``/``percent`` where it has no entry)."""
+    text = text.replace("&", f" {_AND.get(lang, 'and')} ")
+    if lang in _PERCENT:
+        text = re.sub(r"\s?%", f" {_PERCENT[lang]}", text)
+    return text
+
+
 def verbalize(text: str, lang: str) -> str:
-    """Written forms to words for ``lang``: chapter numerals, then numbers."""
+    """Written forms to words for ``lang``: symbols, chapter numerals, then numbers."""
+    text = symbols(text, lang)
+    if lang == "en":
+        text = _CURRENCY.sub(lambda m: f"{m.group(2)} {_CURRENCY_EN[m.group(1)]}", text)
     text = _HEADING_ROMAN.sub(_roman_to_digits, text)
     return spell_numbers(text, lang)
