@@ -121,7 +121,14 @@ class FastEngine:
             dtype=str(self.dtype).removeprefix("torch."),
             step_mode=self.t3.step_mode,
         )
-        self.params = SamplingParams.from_generation(generation)
+        g = generation
+        self.params = SamplingParams(
+            temperature=g.temperature,
+            repetition_penalty=g.repetition_penalty,
+            min_p=g.min_p or 0.0,
+            top_p=g.top_p,
+            cfg_weight=g.cfg_weight or 0.0,
+        )
 
     # ------------------------------------------------------------------ setup helpers
     def _decoder(self, t3):
@@ -133,10 +140,8 @@ class FastEngine:
             cpu_decode_threads=self.options.cpu_decode_threads,
         )
         if fam.backbone == "gpt2":
-            from tts_cli.engine.t3_gpt2 import BatchedGPT2T3
-
-            return BatchedGPT2T3(t3, **kwargs)
-        return BatchedT3(t3, alignment_guard=fam.alignment_guard, **kwargs)
+            raise NotImplementedError("batched Turbo T3 lands with the t3 package")
+        return BatchedT3(t3, **kwargs)
 
     def _step_mode(self) -> str:
         wanted = self.options.compile

@@ -152,7 +152,8 @@ def _found(folder: Path, family: ModelFamily, section: dict, source: str) -> _Fo
     extra: dict[str, str] = {}
     if family.name == "multilingual":
         named = _language_names(section.get("languages"))
-        if not named and (folder / files["tokenizer"]).is_file():
+        fine_tune = files["t3"] != family.files["t3"]  # the stock model's languages are known
+        if not named and fine_tune and (folder / files["tokenizer"]).is_file():
             named = {c: c for c in _tokenizer_languages(folder / files["tokenizer"])}
         extra = {c: n for c, n in named.items() if c not in family.languages}
         fam = replace(fam, languages=family.languages + tuple(sorted(extra)))

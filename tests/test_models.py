@@ -1,0 +1,198 @@
+"""Model families, folder recognition, routing and their errors (no weights are loaded)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tts_cli.engine.base import GenerationOptions
+from tts_cli.errors import ModelError, OptionError
+from tts_cli.models import ENGLISH, FAMILIES, MULTILINGUAL, TURBO, check_model_choice, family
+from tts_cli.models.folders import extra_languages, resolve_folders, scan
+from tts_cli.models.routing import chunks_per_model, models_needed, route, route_plan
+from tts_cli.testing.tokenizers import grapheme_tokenizer_json
+from tts_cli.text.document import Document, Section
+from tts_cli.text.plan import PlanOptions, plan_document
+
+
+def _touch(folder: Path, *names: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(b"x")
+    return folder
+
+
+def plan_text(text: str, options: PlanOptions):
+    paragraphs = tuple(p for p in text.split("\n\n") if p.strip())
+    doc = Document(title="t", author=None, sections=(Section("t", paragraphs),), source="t")
+    return plan_document(doc, options)
+
+
+def _complete(folder: Path, fam) -> Path:
+    return _touch(folder, *fam.required_files())
+
+
+# ------------------------------------------------------------------ families as data
+def test_each_family_keeps_its_upstream_sampling_defaults():
+    gen = GenerationOptions()
+    english, mtl, turbo = (gen.resolve(f) for f in (ENGLISH, MULTILINGUAL, TURBO))
+    assert (english.repetition_penalty, english.cfg_weight, english.min_p) == (1.2, 0.5, 0.05)
+    assert mtl.repetition_penalty == 2.0 and mtl.cfg_weight == 0.5
+    # Turbo: no CFG, emotion or min-p input; top-k 1000, top-p 0.95, 2 meanflow steps
+    assert (turbo.cfg_weight, turbo.exaggeration, turbo.min_p) == (None, None, None)
+    assert (turbo.top_k, turbo.top_p, turbo.cfm_steps, turbo.penalty_last) == (
+        1000,
+        0.95,
+        2,
+        True,
+    )
+    # a user's value wins where the model has the input, and is dropped where it has none
+    given = GenerationOptions(cfg_weight=0.3, temperature=0.6).resolve(TURBO)
+    assert given.cfg_weight is None and given.temperature == 0.6
+
+
+def test_options_a_model_cannot_use_are_named():
+    given = GenerationOptions(cfg_weight=0.3, min_p=0.1, temperature=0.7).given()
+    assert TURBO.options_without_effect(given) == ["cfg_weight", "min_p"]
+    assert MULTILINGUAL.options_without_effect(given) == []
+
+
+def test_model_choice_errors_name_the_choices():
+    assert check_model_choice("turbo") == "turbo"
+    with pytest.raises(OptionError, match="unknown --model 'klingon'.*auto, english"):
+        check_model_choice("klingon")
+    with pytest.raises(OptionError):
+        family("auto")
+    assert len(MULTILINGUAL.languages) == 23 and {"fr", "de", "zh", "he"} <= set(
+        MULTILINGUAL.languages
+    )
+
+
+# ------------------------------------------------------------------ routing
+def test_auto_routes_english_to_english_and_the_rest_to_multilingual():
+    assert route("en", "auto") == "english"
+    assert route("fr", "auto") == "multilingual"
+    assert route("en", "multilingual") == "multilingual"
+    assert route("de", "turbo") == "turbo"
+
+
+_MIXED = (
+    "The captain walked along the harbour at dawn, and the gulls followed him.\n\n"
+    "Le capitaine marchait le long du port à l'aube, et les mouettes le suivaient.\n\n"
+    "He turned back towards the town when the bells began to ring for the market.\n"
+)
+
+
+def test_a_mixed_book_routes_each_paragraph_and_keeps_plan_order():
+    plan = route_plan(plan_text(_MIXED, PlanOptions(lang="auto")), "auto")
+    assert [(c.language, c.model) for c in plan.chunks] == [
+        ("en", "english"),
+        ("fr", "multilingual"),
+        ("en", "english"),
+    ]
+    assert models_needed(plan) == ["english", "multilingual"]
+    assert chunks_per_model(plan) == {"english": 2, "multilingual": 1}
+    assert [c["model"] for c in plan.to_dict()["chunks"]] == ["english", "multilingual", "english"]
+
+
+def test_a_french_only_book_needs_only_the_multilingual_model():
+    text = "Le capitaine marchait le long du port à l'aube, et les mouettes le suivaient."
+    plan = route_plan(plan_text(text, PlanOptions(lang="fr")), "auto")
+    assert models_needed(plan) == ["multilingual"]
+
+
+def test_english_model_on_french_text_warns_about_the_accent(caplog):
+    text = "Le capitaine marchait le long du port à l'aube, et les mouettes le suivaient."
+    with caplog.at_level("WARNING"):
+        route_plan(plan_text(text, PlanOptions(lang="fr")), "english")
+    assert "English accent" in caplog.text and "fr" in caplog.text
+
+
+# ------------------------------------------------------------------ folders
+def test_the_hub_layout_holds_english_and_multilingual(tmp_path):
+    folder = _complete(_complete(tmp_path / "hub", ENGLISH), MULTILINGUAL)
+    found = scan(folder)
+    assert sorted(found) == ["english", "multilingual"]
+    assert all(not f.missing for f in found.values())
+    got = resolve_folders(["multilingual"], [folder])
+    assert list(got) == ["multilingual"] and got["multilingual"].path == folder
+
+
+def test_each_model_may_come_from_its_own_folder(tmp_path):
+    english = _complete(tmp_path / "en", ENGLISH)
+    turbo = _complete(tmp_path / "turbo", TURBO)
+    got = resolve_folders(["turbo", "english"], [english, turbo])
+    assert got["turbo"].path == turbo and got["english"].path == english
+
+
+def test_a_folder_of_the_wrong_kind_names_the_missing_files(tmp_path):
+    english = _complete(tmp_path / "en", ENGLISH)
+    with pytest.raises(ModelError) as err:
+        resolve_folders(["multilingual"], [english])
+    message = str(err.value)
+    assert "is not a Chatterbox Multilingual model" in message or "Multilingual" in message
+    assert MULTILINGUAL.files["t3"] in message and "\n" not in message
+
+
+def test_an_incomplete_folder_names_what_it_lacks(tmp_path):
+    folder = _complete(tmp_path / "mtl", MULTILINGUAL)
+    (folder / MULTILINGUAL.files["tokenizer"]).unlink()
+    with pytest.raises(ModelError, match=f"is missing {MULTILINGUAL.files['tokenizer']}"):
+        resolve_folders(["multilingual"], [folder])
+
+
+def test_a_folder_without_any_model_and_a_missing_folder_are_errors(tmp_path):
+    empty = _touch(tmp_path / "empty", "README.md")
+    with pytest.raises(ModelError, match="holds no Chatterbox model"):
+        resolve_folders(["english"], [empty])
+    with pytest.raises(ModelError, match="model folder not found"):
+        resolve_folders(["english"], [tmp_path / "nowhere"])
+
+
+def test_a_fine_tune_with_its_own_file_names_adds_its_languages(tmp_path):
+    folder = _touch(tmp_path / "vi", "t3_ml24ls_v2.safetensors", "ve.pt", "s3gen.pt", "conds.pt")
+    languages = MULTILINGUAL.languages + ("vi",)
+    (folder / "tokenizer_vi_expanded.json").write_text(
+        grapheme_tokenizer_json(languages, 2455), encoding="utf-8"
+    )
+    found = scan(folder)["multilingual"]
+    assert found.folder.family.files["t3"] == "t3_ml24ls_v2.safetensors"
+    assert found.folder.family.files["tokenizer"] == "tokenizer_vi_expanded.json"
+    assert found.folder.extra_languages == {"vi": "vi"}
+    assert "vi" in found.folder.family.languages
+    assert extra_languages([folder]) == {"vi": "vi"}
+
+
+def test_ttsgen_json_names_files_and_languages(tmp_path):
+    folder = _touch(tmp_path / "ft", "my_t3.safetensors", "my_tok.json", "ve.pt", "s3gen.pt")
+    (folder / "ttsgen.json").write_text(
+        json.dumps(
+            {
+                "format": 2,
+                "multilingual": {
+                    "files": {"t3": "my_t3.safetensors", "tokenizer": "my_tok.json"},
+                    "languages": {"vi": "Vietnamese"},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    found = scan(folder)["multilingual"]
+    assert found.folder.extra_languages == {"vi": "Vietnamese"}
+    assert found.folder.file("t3") == folder / "my_t3.safetensors"
+
+
+def test_a_broken_ttsgen_json_is_a_one_line_error(tmp_path):
+    folder = _complete(tmp_path / "m", ENGLISH)
+    (folder / "ttsgen.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="ttsgen.json"):
+        scan(folder)
+
+
+def test_every_family_has_files_for_each_role():
+    for fam in FAMILIES.values():
+        assert {"t3", "s3gen", "ve", "tokenizer"} <= set(fam.files)
+    assert TURBO.hub_repo == "ResembleAI/chatterbox-turbo"
+    assert MULTILINGUAL.hub_repo == ENGLISH.hub_repo == "ResembleAI/chatterbox"
