@@ -62,3 +62,45 @@ def reference_voice(tmp_path_factory) -> Path:
     from tts_cli.testing.checkpoint import write_reference_wav
 
     return write_reference_wav(tmp_path_factory.mktemp("voice") / "voice.wav", seconds=3.0, seed=7)
+
+
+def _written_once(prefix: str, *variants: str, add_languages: tuple[str, ...] = ()):
+    """A folder with tiny random checkpoints of ``variants``, removed after the session."""
+    from tts_cli.testing.checkpoint import write_checkpoint
+
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    folder = root / "model"
+    for variant in variants:
+        extra = add_languages if variant == "multilingual" else ()
+        write_checkpoint(folder, size="tiny", seed=0, variant=variant, add_languages=extra)
+    return root, folder
+
+
+@pytest.fixture(scope="session")
+def hub_model_dir() -> Path:
+    """English and Multilingual tiny checkpoints in one folder, as ResembleAI/chatterbox."""
+    root, folder = _written_once("ttsgen-hub-", "english", "multilingual")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def turbo_model_dir() -> Path:
+    """A tiny Turbo checkpoint in the ResembleAI/chatterbox-turbo layout."""
+    root, folder = _written_once("ttsgen-turbo-", "turbo")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def vi_model_dir() -> Path:
+    """A tiny multilingual fine-tune that adds Vietnamese (its own file names)."""
+    root, folder = _written_once("ttsgen-vi-", "multilingual", add_languages=("vi",))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
