@@ -25,6 +25,7 @@ from tts_cli.text import (
 )
 from tts_cli.text.chunker import cuttable
 from tts_cli.text.plan import max_chunk_chars, min_chunk_chars
+from tts_cli.text.reader import sections_from_paragraphs, split_paragraphs
 
 EVAL_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "texts"
 
@@ -292,7 +293,8 @@ def test_to_dict_is_the_dry_run_json_object():
     assert set(d) >= {"language", "chapters", "chunks", "estimated_audio_seconds"}
     assert d["chapters"] == [{"title": "Start", "first_chunk": 0}]
     assert set(d["chunks"][0]) == {
-        "index", "text", "language", "chars", "max_new_tokens", "chapter", "pause_after"
+        "index", "source", "text", "language", "chars", "max_new_tokens", "chapter",
+        "pause_after",
     }  # fmt: skip
     assert d["estimated_audio_seconds"] == round(sum(c["chars"] for c in d["chunks"]) / 15.0, 1)
 
@@ -366,3 +368,22 @@ def test_chapter_heading_stays_alone_with_its_pause():
         PlanOptions(lang="fr"),
     )
     assert plan.chunks[0].text == "PREMIÈRE PARTIE un."
+
+
+@pytest.mark.parametrize("ornament", ["* * *", "***", "---", "~~~", "⁂"])
+def test_scene_break_is_a_paragraph_pause_never_words(ornament):
+    text = f"The door shut behind them all.\n{ornament}\nMorning came, grey and cold."
+    doc = Document("t", None, tuple(sections_from_paragraphs(split_paragraphs(text))), "t")
+    plan = plan_document(doc, PlanOptions(lang="en"))
+    assert [c.text for c in plan.chunks] == [
+        "The door shut behind them all.",
+        "Morning came, grey and cold.",
+    ]
+    assert plan.chunks[0].pause_after == "paragraph"
+    assert ornament in plan.chunks[0].source_text
+
+
+def test_dialogue_dashes_stay_pauses():
+    doc = _doc(("A", ["\u2014 Come here \u2014 she said. Here -- there."]))
+    text = plan_document(doc, PlanOptions(lang="en")).chunks[0].text
+    assert text == "Come here, she said. Here, there."

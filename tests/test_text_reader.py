@@ -11,7 +11,7 @@ import pytest
 
 from tts_cli.errors import InputError
 from tts_cli.text import read_document
-from tts_cli.text.reader import is_heading, join_lines
+from tts_cli.text.reader import is_heading, join_lines, split_paragraphs
 
 EVAL_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "texts"
 
@@ -324,3 +324,9 @@ def test_html_file_reads_like_an_epub_chapter(tmp_path):
     doc = read_document(path)
     assert doc.title == "A Page"
     assert doc.paragraphs == ["A Page", "First words.", "Second bold words."]
+
+
+@pytest.mark.parametrize("ornament", ["* * *", "***", "---", "~~~", "  *  *  *  "])
+def test_scene_break_line_is_its_own_paragraph(ornament):
+    text = f"The door shut.\n{ornament}\nMorning came."
+    assert split_paragraphs(text) == ["The door shut.", ornament, "Morning came."]

@@ -110,6 +110,14 @@ def run(
             show_default=False,
         ),
     ] = None,
+    lexicon: Annotated[
+        Path | None,
+        typer.Option(
+            help="Pronunciation lexicon: one word<TAB>spoken form[<TAB>language] a line.",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -463,6 +471,7 @@ def run(
             if v is not None
         },
         normalize=not no_normalize,
+        lexicon=lexicon,
         json_out=json_out,
         quiet=quiet,
     )

@@ -53,6 +53,8 @@ class RunRequest:
     assembly: dict = field(default_factory=dict)
     """AssemblyOptions fields the user set; the rest keep their defaults."""
     normalize: bool = True
+    lexicon: Path | None = None
+    """``--lexicon FILE``: pronunciation lexicon for the speakable text."""
     json_out: bool = False
     quiet: bool = False
 
@@ -83,11 +85,17 @@ def execute(req: RunRequest) -> dict | None:
     model_dirs = [Path(d).expanduser() for d in req.model_dirs]
     # a fine-tuned folder's extra languages are valid --lang values and language-id targets
     extra = tuple(sorted(extra_languages(model_dirs))) if model_dirs else ()
+    lexicon = None
+    if req.lexicon is not None:
+        from tts_cli.text.lexicon import load_lexicon
+
+        lexicon = load_lexicon(req.lexicon)
     plan_options = PlanOptions(
         lang=req.lang,
         chunk_chars=req.chunk_chars,
         max_new_tokens=req.max_new_tokens,
         languages=extra,
+        lexicon=lexicon,
     )
     plan_options.validate()
     generation = GenerationOptions(
@@ -145,7 +153,10 @@ def execute(req: RunRequest) -> dict | None:
             f"wrote {summary.output}: {summary.audio_seconds / 60:.1f} min of audio in "
             f"{summary.wall_seconds:.1f} s ({1 / summary.rtf:.2f}x realtime)",
         )
-    return summary.to_dict()
+    result = summary.to_dict()
+    if plan.lexicon_counts is not None:
+        result["lexicon"] = dict(plan.lexicon_counts)
+    return result
 
 
 def _prepare_models(req: RunRequest, plan, model_dirs: list[Path], generation) -> dict:

@@ -23,17 +23,21 @@ Ours gives a full 270-character chunk 700 tokens (28 s) and the short one
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tts_cli.errors import InputError, OptionError
 from tts_cli.text.chunker import Span, enforce_max, merge_short, pack_paragraph
 from tts_cli.text.document import Document
 from tts_cli.text.languages import check_language, profile
 from tts_cli.text.normalize import _ALNUM, _HEADING_ROMAN, speakable
+
+if TYPE_CHECKING:
+    from tts_cli.text.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,8 @@ BUDGET_EXTRA_TOKENS = 25  # one second for breath and edge silence
 MIN_CHUNK_CHARS_OPTION = 20  # smallest --chunk-chars accepted
 MAX_CHUNK_CHARS_OPTION = 2000  # largest --chunk-chars accepted (clamped per language below)
 
-_GROWS = re.compile(r"[\d&%$£€]|" + _HEADING_ROMAN.pattern)
+# what a verbalizer may lengthen: digits, symbols it speaks, chapter numerals
+_GROWS = re.compile(r"[\d&%$£€¥₩@#+=<>/°§²³]|" + _HEADING_ROMAN.pattern)
 
 PauseAfter = Literal["chunk", "paragraph", "chapter", "end"]
 
@@ -62,6 +67,8 @@ class PlanOptions:
     languages: tuple[str, ...] = ()
     """Language codes beyond the 23 that a loaded model speaks (a fine-tune's), planned with
     a generic profile; they become valid ``lang`` values and language-id targets."""
+    lexicon: Lexicon | None = None
+    """Pronunciation lexicon applied to every chunk's speakable text (``--lexicon``)."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` if any field is invalid (see ``verify_options``)."""
@@ -119,6 +126,8 @@ class Plan:
     """Book author, if known."""
     estimated_audio_seconds: float
     """Expected speech duration from the speaking rates (pauses not included)."""
+    lexicon_counts: dict[str, int] | None = None
+    """Replacements per lexicon entry (entry word -> count); None when no lexicon was given."""
 
     def to_dict(self) -> dict:
         """The ``--dry-run --json`` object."""
@@ -130,6 +139,7 @@ class Plan:
             "chunks": [
                 {
                     "index": c.index,
+                    "source": c.source_text,
                     "text": c.text,
                     "language": c.language,
                     "chars": c.chars,
@@ -141,6 +151,7 @@ class Plan:
                 for c in self.chunks
             ],
             "estimated_audio_seconds": round(self.estimated_audio_seconds, 1),
+            **({"lexicon": dict(self.lexicon_counts)} if self.lexicon_counts is not None else {}),
         }
 
 
@@ -201,13 +212,15 @@ def min_chunk_chars(lang: str, max_chars: int) -> int:
     return max(1, min(profile(lang).min_chunk_chars, max_chars // 3))
 
 
-def _measure(text: str, lang: str) -> int:
+def _measure(text: str, lang: str, lexicon: Lexicon | None = None) -> int:
     """Speakable length of ``text``, or a cheap upper bound when nothing in it can grow.
 
     Clean-up only shortens text, except spelled-out numbers, symbols and
     chapter numerals (and the final stop): without those, the collapsed
     length plus one bounds it. Chunk texts are always measured exactly.
     """
+    if lexicon and lexicon.may_apply(text, lang):
+        return len(speakable(text, lang, lexicon=lexicon))
     if _GROWS.search(text):
         return len(speakable(text, lang))
     if not _ALNUM.search(text):
@@ -218,6 +231,9 @@ def _measure(text: str, lang: str) -> int:
 def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
     """Cut ``doc`` into chunks with languages, token budgets and pauses. Loads no model."""
     options = verify_options(options or PlanOptions())
+    lexicon = options.lexicon
+    counts: dict[str, int] | None = {} if lexicon is not None else None
+    measure = _measure if not lexicon else functools.partial(_measure, lexicon=lexicon)
     paragraph_langs = _paragraph_languages(doc, options.lang, options.languages)
     limits: dict[str, tuple[int, int]] = {}
 
@@ -242,15 +258,15 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
             p += 1
             mx, mn = limit(lang)
             end = pos + len(para)
-            packed = pack_paragraph(text, pos, end, lang, mx, mn, _measure)
+            packed = pack_paragraph(text, pos, end, lang, mx, mn, measure)
             if section.title is not None and k == heading_paragraphs and len(packed) == 1:
                 if para in section.title:
                     packed[0].heading = True
                     heading_paragraphs += 1
             spans.extend(packed)
             pos = end + 2
-        spans = merge_short(text, spans, lambda lg: limit(lg)[0], lambda lg: limit(lg)[1], _measure)
-        spans = enforce_max(text, spans, lambda lg: limit(lg)[0], _measure)
+        spans = merge_short(text, spans, lambda lg: limit(lg)[0], lambda lg: limit(lg)[1], measure)
+        spans = enforce_max(text, spans, lambda lg: limit(lg)[0], measure)
         # Spans tile each paragraph; stretch them over the blank lines between.
         for k in range(len(spans) - 1):
             spans[k].end = spans[k + 1].start
@@ -265,7 +281,7 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
         )
         chapters.append(Chapter(title=title, first_chunk=len(chunks)))
         for span in spans:
-            said = speakable(text[span.start : span.end], span.lang)
+            said = speakable(text[span.start : span.end], span.lang, lexicon=lexicon, counts=counts)
             if not said and chunks and chunks[-1].chapter == len(chapters) - 1:
                 # Nothing to say after all: its source goes with the chunk before.
                 last = chunks[-1]
@@ -304,6 +320,7 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
         title=doc.title,
         author=doc.author,
         estimated_audio_seconds=seconds,
+        lexicon_counts=counts,
     )
 
 

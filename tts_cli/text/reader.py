@@ -18,6 +18,7 @@ from pathlib import Path
 from tts_cli.errors import InputError
 from tts_cli.text.document import Document, Section
 from tts_cli.text.markup import epub_sections, html_paragraphs, markdown_sections
+from tts_cli.text.normalize.common import ORNAMENT_LINE
 
 logger = logging.getLogger(__name__)
 
@@ -205,9 +206,27 @@ def join_lines(paragraph: str) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs of ``text``, each with its lines still in it."""
+    """Blank-line separated paragraphs of ``text``, each with its lines still in it.
+
+    A scene-break line (``* * *``, ``***``, ``---``, ``~~~``) is a paragraph of its own even
+    without blank lines around it, so it ends the paragraph before it (a paragraph pause)
+    and is never joined to the words next to it.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [p.strip("\n") for p in _BLANK_LINE.split(text) if p.strip()]
+    out = []
+    for p in _BLANK_LINE.split(text):
+        if not p.strip():
+            continue
+        if "\n" in p.strip("\n") and ORNAMENT_LINE.search(p):
+            pos = 0
+            for m in ORNAMENT_LINE.finditer(p):
+                out.extend(x.strip("\n") for x in (p[pos : m.start()], m.group(0)) if x.strip())
+                pos = m.end()
+            if p[pos:].strip():
+                out.append(p[pos:].strip("\n"))
+            continue
+        out.append(p.strip("\n"))
+    return out
 
 
 def sections_from_paragraphs(paragraphs: list[str]) -> list[Section]:

@@ -34,10 +34,15 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tts_cli.text.languages import PROFILES
 from tts_cli.text.normalize import numbers
+from tts_cli.text.normalize.common import ORNAMENT
 from tts_cli.text.normalize.numbers import _HEADING_ROMAN, spell_numbers
+
+if TYPE_CHECKING:
+    from tts_cli.text.lexicon import Lexicon
 
 __all__ = ["_ALNUM", "_HEADING_ROMAN", "speakable", "spell_numbers", "verbalizer"]
 
@@ -67,10 +72,18 @@ def verbalizer(lang: str) -> Callable[[str], str]:
     return functools.partial(numbers.verbalize, lang=lang)
 
 
-def speakable(text: str, lang: str) -> str:
+def speakable(
+    text: str,
+    lang: str,
+    *,
+    lexicon: Lexicon | None = None,
+    counts: dict[str, int] | None = None,
+) -> str:
     """The form of ``text`` a TTS model should read: Chatterbox's ``punc_norm`` plus book clean-up.
 
     Returns "" when nothing in ``text`` can be voiced (an ornament, a lone footnote mark).
+    ``lexicon`` entries are applied after the verbalizer; each use is added to ``counts``
+    (entry word -> number of replacements) when it is given.
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
@@ -78,7 +91,13 @@ def speakable(text: str, lang: str) -> str:
     text = _CONTROL.sub(" ", text)
     text = _FOOTNOTE.sub(" ", text)
     text = _UNDERSCORE.sub("", text)
+    text = ORNAMENT.sub(", ", text)  # "* * *", "---", "~~~": a pause, never words
     text = verbalizer(lang)(text)
+    if lexicon:
+        text, used = lexicon.apply(text, lang)
+        if counts is not None:
+            for word, n in used.items():
+                counts[word] = counts.get(word, 0) + n
     text = _ELLIPSIS.sub(", ", text)
     text = _DASH.sub(", ", text)
     text = re.sub(r"«\s*", '"', text)
