@@ -38,7 +38,7 @@ from tts_cli.text import speakable
             "fr",
             "Vers mille huit cent douze, le premier mai, mille deux cents francs.",
         ),
-        ("Es kostet 1.000,50 Euro", "de", "Es kostet eintausend Komma fünf Euro."),
+        ("Es kostet 1.000,50 Euro", "de", "Es kostet eintausend Euro fünfzig."),
         ("50% of it", "en", "Fifty percent of it."),
         # languages num2words lacks keep their digits; CJK gets a CJK full stop
         ("今天是2023年", "zh", "今天是2023年。"),
