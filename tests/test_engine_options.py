@@ -250,3 +250,18 @@ def test_fixed_and_default_decode_threads():
     EngineOptions(cpu_decode_threads="auto").validate()
     with pytest.raises(OptionError, match="cpu_decode_threads 0 is invalid"):
         EngineOptions(cpu_decode_threads=0).validate()
+
+
+def test_memory_estimate_reads_gpt2_configs_and_counts_rows():
+    from transformers import GPT2Config, LlamaConfig
+
+    gpt2 = GPT2Config(n_layer=24, n_head=16, n_embd=1024)
+    llama = LlamaConfig(
+        num_hidden_layers=24, num_attention_heads=16, num_key_value_heads=16, hidden_size=1024
+    )
+    one_row = per_chunk_bytes(gpt2, 2, max_tokens=1000, rows=1)
+    two_rows = per_chunk_bytes(llama, 2, max_tokens=1000, rows=2)
+    s3gen = 2 * (500 + 2000) * 256 * 30 * 4
+    kv_per_row = 2 * 24 * 16 * 1400 * 64 * 2
+    assert one_row == kv_per_row + s3gen
+    assert two_rows == 2 * kv_per_row + s3gen

@@ -115,12 +115,6 @@ class FastEngine:
             self.cond_emb = self.t3.cond_embeds(conds.t3)
             self._offload.activate("s3gen")
             self.prompt = self.s3.prompt(conds.gen)
-        self.batch_size = self._batch_size()
-        self.stats.update(
-            batch_size=self.batch_size,
-            dtype=str(self.dtype).removeprefix("torch."),
-            step_mode=self.t3.step_mode,
-        )
         g = generation
         self.params = SamplingParams(
             temperature=g.temperature,
@@ -128,6 +122,12 @@ class FastEngine:
             min_p=g.min_p or 0.0,
             top_p=g.top_p,
             cfg_weight=g.cfg_weight or 0.0,
+        )
+        self.batch_size = self._batch_size()
+        self.stats.update(
+            batch_size=self.batch_size,
+            dtype=str(self.dtype).removeprefix("torch."),
+            step_mode=self.t3.step_mode,
         )
 
     # ------------------------------------------------------------------ setup helpers
@@ -163,6 +163,7 @@ class FastEngine:
             torch.finfo(self.dtype).bits // 8,
             max_tokens=1000,
             prompt_frames=self.prompt.prompt_frames,
+            rows=2 if self.params.cfg_weight > 0 else 1,
         )
         return auto_batch_size(int(free * self.memory_share), need)
 

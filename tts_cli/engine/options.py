@@ -109,14 +109,18 @@ def auto_batch_size(free_bytes: int, per_chunk_bytes: int, cap: int = MAX_AUTO_B
     return max(1, min(cap, int(free_bytes * AUTO_MEMORY_FRACTION) // per_chunk_bytes))
 
 
-def per_chunk_bytes(t3_cfg, dtype_bytes: int, max_tokens: int, prompt_frames: int = 500) -> int:
-    """Rough GPU memory one chunk needs while decoding: KV cache of its 2 CFG rows plus
-    S3Gen activations of its 2 CFG rows (256 channels x ~30 live tensors per frame)."""
+def per_chunk_bytes(
+    t3_cfg, dtype_bytes: int, max_tokens: int, prompt_frames: int = 500, rows: int = 2
+) -> int:
+    """Rough GPU memory one chunk needs while decoding: KV cache of its ``rows`` (2 with CFG,
+    1 without: Turbo, or ``--cfg-weight 0``) plus S3Gen activations of 2 CFG rows (256 channels
+    x ~30 live tensors per frame). Reads Llama and GPT-2 configs alike."""
     layers = t3_cfg.num_hidden_layers
-    kv_heads = t3_cfg.num_key_value_heads
-    head_dim = getattr(t3_cfg, "head_dim", None) or t3_cfg.hidden_size // t3_cfg.num_attention_heads
+    heads = t3_cfg.num_attention_heads
+    kv_heads = getattr(t3_cfg, "num_key_value_heads", None) or heads
+    head_dim = getattr(t3_cfg, "head_dim", None) or t3_cfg.hidden_size // heads
     length = 400 + max_tokens  # conditioning + text + speech
-    kv = 2 * layers * 2 * kv_heads * length * head_dim * dtype_bytes
+    kv = 2 * layers * rows * kv_heads * length * head_dim * dtype_bytes
     frames = prompt_frames + 2 * max_tokens
     s3gen = 2 * frames * 256 * 30 * 4
     return kv + s3gen
