@@ -1,11 +1,17 @@
 """Speech-token sampling on the device, batched, equivalent to stock ``T3.inference``.
 
-Stock runs Hugging Face logits processors on one row per step: repetition penalty over
-the tokens generated so far (the start-of-speech token included), temperature, min-p,
-top-p, softmax, multinomial. Here the same arithmetic runs on ``(B, V)`` logits with a
-``seen`` mask standing in for the generated-id list, min-p without a sort (the top token
-always survives it, which is all its sort was for) and top-p skipped at 1.0, where it
-removes nothing.
+Stock runs Hugging Face logits processors on one row per step. Two orders exist upstream:
+
+* ``stock`` (``T3.inference``, English and multilingual): repetition penalty over the tokens
+  generated so far (the start-of-speech token included), temperature, min-p, top-p;
+* ``turbo`` (``T3.inference_turbo``): temperature, top-k, top-p, then the repetition
+  penalty; the start-of-speech token is penalised on the first step only (later steps
+  penalise the generated tokens alone).
+
+Here the same arithmetic runs on ``(B, V)`` logits with a ``seen`` mask standing in for the
+generated-id list, min-p without a sort (the top token always survives it, which is all its
+sort was for), top-k by one ``topk`` per row and top-p skipped at 1.0, where it removes
+nothing.
 """
 
 from __future__ import annotations
@@ -14,28 +20,59 @@ from dataclasses import dataclass
 
 import torch
 
-from tts_cli.engine.base import GenerationOptions
+ORDERS = ("stock", "turbo")
 
 
 @dataclass(frozen=True)
 class SamplingParams:
-    """The sampling part of ``GenerationOptions``; its defaults are the stock ones kept there."""
+    """Concrete sampling settings of one decode (stock ``T3.inference`` defaults).
 
-    temperature: float = GenerationOptions.temperature
-    repetition_penalty: float = GenerationOptions.repetition_penalty
-    min_p: float = GenerationOptions.min_p
-    top_p: float = GenerationOptions.top_p
-    cfg_weight: float = GenerationOptions.cfg_weight
+    ``GenerationOptions`` may leave fields to the model (None); ``from_generation`` turns
+    those into values: the defaults here, or "off" for the filters and CFG.
+    """
+
+    temperature: float = 0.8
+    repetition_penalty: float = 1.2
+    min_p: float = 0.05
+    top_p: float = 1.0
+    cfg_weight: float = 0.5
+    top_k: int = 0
+    """Keep the k most likely tokens (0: off)."""
+    order: str = "stock"
+    """``stock`` (penalty, temperature, min-p, top-k, top-p) or ``turbo`` (temperature,
+    top-k, min-p, top-p, penalty; start token penalised on the first step only)."""
+
+    def __post_init__(self):
+        if self.order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}, got {self.order!r}")
+
+    @property
+    def start_penalised_once(self) -> bool:
+        """True when the start-of-speech token leaves the penalised set after step one."""
+        return self.order == "turbo"
 
     @classmethod
-    def from_generation(cls, gen: GenerationOptions) -> SamplingParams:
-        """The sampling settings of ``gen``."""
+    def from_generation(cls, gen, *, order: str | None = None) -> SamplingParams:
+        """The sampling settings of ``gen`` (a ``GenerationOptions``, resolved or not).
+
+        None fields: temperature, penalty and top-p take this class's defaults; CFG, min-p
+        and top-k are off. ``order`` None: ``turbo`` when ``gen.penalty_last`` is set (a
+        Turbo-resolved ``GenerationOptions``), else ``stock``.
+        """
+        if order is None:
+            order = "turbo" if getattr(gen, "penalty_last", False) else "stock"
+
+        def pick(value, default):
+            return default if value is None else value
+
         return cls(
-            temperature=gen.temperature,
-            repetition_penalty=gen.repetition_penalty,
-            min_p=gen.min_p,
-            top_p=gen.top_p,
-            cfg_weight=gen.cfg_weight,
+            temperature=float(pick(gen.temperature, cls.temperature)),
+            repetition_penalty=float(pick(gen.repetition_penalty, cls.repetition_penalty)),
+            min_p=float(pick(gen.min_p, 0.0)),
+            top_p=float(pick(gen.top_p, cls.top_p)),
+            cfg_weight=float(pick(gen.cfg_weight, 0.0)),
+            top_k=int(pick(gen.top_k, 0)),
+            order=order,
         )
 
 
@@ -78,14 +115,32 @@ def apply_top_p(logits: torch.Tensor, top_p: float) -> torch.Tensor:
     return logits.masked_fill(remove, float("-inf"))
 
 
+def apply_top_k(logits: torch.Tensor, top_k: int) -> torch.Tensor:
+    """Hugging Face's ``TopKLogitsWarper``: drop tokens below the k-th largest (ties kept)."""
+    if top_k <= 0:
+        return logits
+    k = min(top_k, logits.size(-1))
+    kth = torch.topk(logits, k, dim=-1).values[..., -1:]
+    return logits.masked_fill(logits < kth, float("-inf"))
+
+
 def process_logits(
     logits: torch.Tensor, seen: torch.Tensor, params: SamplingParams
 ) -> torch.Tensor:
-    """Repetition penalty, temperature, min-p, top-p: stock order, float32."""
-    logits = apply_repetition_penalty(logits.float(), seen, params.repetition_penalty)
+    """The filters of ``params.order`` applied to ``(B, V)`` logits, in float32."""
+    logits = logits.float()
+    if params.order == "turbo":
+        if params.temperature > 0 and params.temperature != 1.0:
+            logits = logits / params.temperature
+        logits = apply_top_k(logits, params.top_k)
+        logits = apply_min_p(logits, params.min_p)
+        logits = apply_top_p(logits, params.top_p)
+        return apply_repetition_penalty(logits, seen, params.repetition_penalty)
+    logits = apply_repetition_penalty(logits, seen, params.repetition_penalty)
     if params.temperature != 1.0:
         logits = logits / params.temperature
     logits = apply_min_p(logits, params.min_p)
+    logits = apply_top_k(logits, params.top_k)
     return apply_top_p(logits, params.top_p)
 
 
