@@ -32,7 +32,7 @@ from tts_cli.engine.precision import ReducedPrecision, engine_dtype
 from tts_cli.engine.s3gen_batched import BatchedS3Gen
 from tts_cli.engine.sampling import SamplingParams
 from tts_cli.engine.stock import StageClock
-from tts_cli.engine.t3_batched import BatchedT3
+from tts_cli.engine.t3 import BatchedT3
 from tts_cli.engine.voices import VoiceCache
 from tts_cli.errors import DeviceError
 
@@ -115,14 +115,7 @@ class FastEngine:
             self.cond_emb = self.t3.cond_embeds(conds.t3)
             self._offload.activate("s3gen")
             self.prompt = self.s3.prompt(conds.gen)
-        g = generation
-        self.params = SamplingParams(
-            temperature=g.temperature,
-            repetition_penalty=g.repetition_penalty,
-            min_p=g.min_p or 0.0,
-            top_p=g.top_p,
-            cfg_weight=g.cfg_weight or 0.0,
-        )
+        self.params = SamplingParams.from_generation(generation)
         self.batch_size = self._batch_size()
         self.stats.update(
             batch_size=self.batch_size,
@@ -141,7 +134,7 @@ class FastEngine:
         )
         if fam.backbone == "gpt2":
             raise NotImplementedError("batched Turbo T3 lands with the t3 package")
-        return BatchedT3(t3, **kwargs)
+        return BatchedT3(t3, alignment_guard=fam.alignment_guard, **kwargs)
 
     def _step_mode(self) -> str:
         wanted = self.options.compile
