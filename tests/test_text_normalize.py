@@ -40,8 +40,8 @@ from tts_cli.text import speakable
         ),
         ("Es kostet 1.000,50 Euro", "de", "Es kostet eintausend Euro fünfzig."),
         ("50% of it", "en", "Fifty percent of it."),
-        # languages num2words lacks keep their digits; CJK gets a CJK full stop
-        ("今天是2023年", "zh", "今天是2023年。"),
+        # Chinese reads years digit by digit; CJK gets a CJK full stop; num2words-less languages keep digits
+        ("今天是2023年", "zh", "今天是二零二三年。"),
         ("Namba 42", "sw", "Namba 42."),
     ],
 )

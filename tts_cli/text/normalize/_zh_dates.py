@@ -8,7 +8,7 @@
 * Numeric dates are year-month-day, the Chinese order: ``2019/2/10``, ``2024-03-01``,
   ``2019.2.10``, ``12/2/2`` (a two-digit year); ``3/15/2024`` (year last) is month/day/year.
 * Clock times: ``03:04:05`` 三点四分五秒, ``10:00`` 十点; ``am``/``pm`` after a time
-  become 上午/下午/晚上 before it (``3:04pm`` 下午三点四分).
+  become 上午/下午/晚上 before it (``3:04pm`` 下午三点四分); ``3:2`` that is no time is 三比二.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ _MERIDIEM = r"(?P<ap>\s?(?i:a\.m\.|p\.m\.|am|pm)(?![A-Za-z]))"
 _CLOCK = re.compile(
     r"(?<![\d.:])(?P<h>\d{1,2})[:：](?P<m>\d{2})(?:[:：](?P<s>\d{2}))?(?![\d:])" + _MERIDIEM + r"?"
 )
+# "3:2" that is no clock time: a score or a ratio, 三比二.
+_RATIO = re.compile(r"(?<![\d.:])(\d+)[:：](\d+)(?![\d:])")
 # "5点差3分am", "3点4分": a time already in characters, then am/pm.
 _CJK_CLOCK_MERIDIEM = re.compile(r"(?P<t>\d{1,2}点(?:差?\d{1,2}分)?(?:\d{1,2}秒)?)" + _MERIDIEM)
 
@@ -142,6 +144,7 @@ def verbalize_dates(text: str) -> str:
         text = _DAY.sub(_day, text)
     if ":" in text or "：" in text:
         text = _CLOCK.sub(_clock, text)
+        text = _RATIO.sub(lambda m: f"{cardinal(m.group(1))}比{cardinal(m.group(2))}", text)
     if "点" in text:
         text = _CJK_CLOCK_MERIDIEM.sub(_cjk_clock_meridiem, text)
     return text

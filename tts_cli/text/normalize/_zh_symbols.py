@@ -78,6 +78,7 @@ _NAME_BEFORE = re.compile(r"[A-Za-z]\s")
 _RANGE = re.compile(
     rf"(?<![\d.\-])(?P<a>{NUM})(?P<ua>[年月日号点时%％]?)\s?[-~～—–]\s?(?P<b>{NUM})(?![\d]|-\d)"
 )
+_YEAR_AFTER = re.compile(r"年|赛季|学年|财年")
 _ABOUT = re.compile(r"(?<![\d\w])[~～](?=\s?\d)")
 
 _OPERAND = r"(?:[A-Za-z0-9.]+|\([^()]*\))"
@@ -148,10 +149,10 @@ def _measure(m: re.Match[str]) -> str:
 
 def _range(m: re.Match[str]) -> str:
     a, b = m.group("a"), m.group("b")
-    rest = m.string[m.end() : m.end() + 1]
-    if rest == "年" and len(a) == 4 and len(b) == 4 and not m.group("ua"):
-        # "2019-2020年": both are years; the year rule reads b, a is read the same way
-        return digits(a) + "年到" + b
+    rest = m.string[m.end() : m.end() + 2]
+    if len(a) == 4 and len(b) in (2, 4) and not m.group("ua") and _YEAR_AFTER.match(rest):
+        # "2019-2020年", "2014-15赛季": both are years, read digit by digit
+        return digits(a) + "到" + digits(b)
     return a + m.group("ua") + "到" + b
 
 
@@ -200,4 +201,4 @@ def verbalize_symbols(text: str) -> str:
     text = _PLUS.sub("加", text)
     text = _TIMES.sub("乘", text)
     text = _DIVIDE.sub("除以", text)
-    return text.replace("±", "正负").replace("√", "根号")
+    return text.replace("±", "正负").replace("√", "根号").replace("π", "派")

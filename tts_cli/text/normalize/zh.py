@@ -9,7 +9,7 @@ later passes see only what is left):
 3. numeric dates (``2019/2/10``, ``2024-03-01``), then hyphenated codes;
 4. money, percentages, ranges, fractions, measures and math (``_zh_symbols``);
 5. years, months, days and clock times (``_zh_dates``);
-6. everything else: ordinals (``第3`` 第三), versions (``3.10.2`` 三点十点二), numbers with
+6. everything else: ordinals (``第3`` 第三), ``No.1``/``#1`` 一号, versions (``3.10.2`` 三点十点二), numbers with
    their sign, ``,`` grouping and decimals (``_zh_numbers``), where a bare 2 before a
    measure word is 两 (``2个`` 两个, but ``2月`` 二月, ``第2`` 第二);
 7. ``&`` 和.
@@ -30,11 +30,12 @@ from tts_cli.text.normalize._zh_symbols import verbalize_symbols
 __all__ = ["verbalize"]
 
 _WORTH_A_LOOK = re.compile(
-    r"[\d&@+=<>~^#%$€£¥￥₩₹₽°℃℉×÷±≤≥≠≈√½⅓⅔¼¾⅕⅛²³０-９％]|www\.|[A-Za-z]\.[a-z]{2,3}\b"
+    r"[\d&@+=<>~^#%$€£¥￥₩₹₽°℃℉×÷±≤≥≠≈√π½⅓⅔¼¾⅕⅛²³０-９％]|www\.|[A-Za-z]\.[a-z]{2,3}\b"
 )
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９％", "0123456789%")
 
 _ORDINAL = re.compile(r"第\s?(\d+)(?![\d.]?\d)")
+_NUMBERED = re.compile(r"(?:(?<![A-Za-z])(?i:No)\.|#)\s?(\d+)(?![\d.]?\d)")
 _VERSION = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![.]?\d)")
 _NUMBER = re.compile(
     r"(?P<sign>(?<![0-9A-Za-z.%)）\]])[-−+])?"
@@ -55,6 +56,8 @@ def _liang(text: str, start: int, end: int) -> bool:
     if before in ("第", "点", ".", "初", "周", "星", "期"):
         return False
     after = text[end : end + 2].lstrip()
+    if after.startswith("次方"):
+        return False  # 二次方: a power, not a count
     return bool(after) and (after[0] in _MEASURE_WORDS or after.startswith(_MEASURE_PHRASES))
 
 
@@ -82,6 +85,7 @@ def verbalize(text: str) -> str:
     text = verbalize_dates(text)
     if "第" in text:
         text = _ORDINAL.sub(lambda m: "第" + cardinal(m.group(1)), text)
+    text = _NUMBERED.sub(lambda m: cardinal(m.group(1)) + "号", text)
     text = _VERSION.sub(_version, text)
     text = _NUMBER.sub(_number, text)
     return text.replace("&", "和")
