@@ -35,6 +35,10 @@ _NEEDS_WORK = re.compile(
     r"+[IVXLC]|www\.|\.(?:com|org|net)\b"
 )
 _HAS_DIGIT = re.compile(r"\d")
+_WINDOW = 300
+_PUNCT_IN_NUMBER = re.compile(r"\d[-.:/)]\s?\d|\d\s\d|\(\d")
+# between sentences: no written form of ours spans ". " before a capital or a quote
+_SENTENCE_GAP = re.compile(r"(?<=[.!?;])(\s+)(?=[A-Z\"“‘'(])")
 
 FRACTION = re.compile(
     r"(?<![\w/.,])(?:(?P<whole>\d+)\s+)?(?P<num>\d+)\s?/\s?(?P<den>\d+)"
@@ -96,6 +100,9 @@ _SYMBOLS = (
     (re.compile(r"÷"), " divided by "),
     (re.compile(r"°"), " degrees "),
 )
+
+
+_ANY_SYMBOL = re.compile(r"[+#&%@=<>$€£¥₩§/*±×÷°]")
 
 
 def _say_fraction(m: re.Match[str]) -> str:
@@ -198,19 +205,23 @@ def _say_alnum(m: re.Match[str]) -> str:
     return _say_alnum_text(m.group(0))
 
 
-def _numbers(text: str) -> str:
+def _with_digits(text: str) -> str:
     """Every form with digits, most specific first (see the module docstring)."""
-    for pattern in T.ELECTRONIC:
-        text = pattern.sub(T.say_electronic, text)
-    text = T.PHONE.sub(T.say_phone, text)
-    text = T.SSN.sub(T.say_ssn, text)
-    text = T.IP.sub(T.say_ip, text)
-    text = F.CLOCK.sub(F.say_clock, text)
+    text, addresses = T.ADDRESS.subn(T.say_address, text)
+    if addresses:
+        text = T.STATE.sub(T.say_state, text)
+    punct = _PUNCT_IN_NUMBER.search(text) is not None
+    if punct:
+        text = T.PHONE.sub(T.say_phone, text)
+        text = T.SSN.sub(T.say_ssn, text)
+        text = T.IP.sub(T.say_ip, text)
+        text = F.CLOCK.sub(F.say_clock, text)
     text = F.HOUR_AMPM.sub(F.say_hour, text)
     text = TIME_RANGE_DASH.sub(" to ", text)
-    text = F.ISO_DATE.sub(F.say_iso, text)
-    text = F.NUM_DATE.sub(F.say_num_date, text)
-    text = VERSION.sub(_say_version, text)
+    if punct:
+        text = F.ISO_DATE.sub(F.say_iso, text)
+        text = F.NUM_DATE.sub(F.say_num_date, text)
+        text = VERSION.sub(_say_version, text)
     text = F.MONTH_DAY.sub(F.say_month_day, text)
     text = F.DAY_MONTH.sub(F.say_day_month, text)
     text = F.DECADE_RANGE.sub(F.say_decade_range, text)
@@ -238,18 +249,21 @@ def verbalize(text: str) -> str:
     if not _NEEDS_WORK.search(text):
         return text
     text = _HEADING_ROMAN.sub(_roman_to_digits, text)
-    if _HAS_DIGIT.search(text) or "www." in text:
-        text, addresses = T.ADDRESS.subn(T.say_address, text)
-        if addresses:
-            text = T.STATE.sub(T.say_state, text)
-        text = _numbers(text)
-    elif T.URL.search(text) or "@" in text:
+    if "@" in text or "www." in text or T.URL.search(text):
         for pattern in T.ELECTRONIC:
             text = pattern.sub(T.say_electronic, text)
+    if _HAS_DIGIT.search(text):
+        if len(text) <= _WINDOW:
+            text = _with_digits(text)
+        else:  # a long paragraph: only its sentences with digits take the long road
+            text = "".join(
+                _with_digits(p) if _HAS_DIGIT.search(p) else p for p in _SENTENCE_GAP.split(text)
+            )
     text = T.TITLE.sub(T.say_title, text)
     text = T.SAINT.sub("Saint", text)
     text = T.ABBREVIATIONS.sub(T.say_abbreviation, text)
     text = T.REGNAL.sub(T.say_regnal, text)
-    for pattern, words in _SYMBOLS:
-        text = pattern.sub(words, text)
+    if _ANY_SYMBOL.search(text):
+        for pattern, words in _SYMBOLS:
+            text = pattern.sub(words, text)
     return text
