@@ -45,7 +45,7 @@ FRACTION = re.compile(
     r"(?P<suf>st|nd|rd|th|ST|ND|RD|TH)?(?![\w/]|\.\d)"
 )
 MATH = re.compile(
-    r"(?<![\w.])(?P<expr>(?:-?\s?(?:\d+(?:\.\d+)?|[a-z])\s?[-+*×÷=<>]\s?)+(?:\d+(?:\.\d+)?|[a-z]))"
+    r"(?<![\w.])(?P<expr>(?:-?\s?(?:\d+(?:\.\d+)?|[a-z])\s?[-+*×÷=<>]\s?)+-?(?:\d+(?:\.\d+)?|[a-z]))"
     r"(?![\w.])"
 )
 _MATH_WORDS = {
