@@ -76,10 +76,10 @@ def test_money(written, spoken):
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
-        ("He was born on July 4, 1776.", "He was born on july fourth, seventeen seventy-six."),
-        ("On 3 March 2001 it rained.", "On the third of march two thousand one it rained."),
-        ("By 2024-03-01 it was done.", "By march first twenty twenty-four it was done."),
-        ("Due 12/25/2009.", "Due december twenty-fifth two thousand nine."),
+        ("He was born on July 4, 1776.", "He was born on July fourth, seventeen seventy-six."),
+        ("On 3 March 2001 it rained.", "On the third of March two thousand one it rained."),
+        ("By 2024-03-01 it was done.", "By March first twenty twenty-four it was done."),
+        ("Due 12/25/2009.", "Due December twenty-fifth two thousand nine."),
         ("in the 1960s", "In the nineteen sixties."),
         ("In 1994 he left.", "In nineteen ninety-four he left."),
         ("Rome, 44 BC.", "Rome, forty-four BC."),

@@ -50,8 +50,10 @@ ERA = re.compile(r"\b(?P<y>\d{1,4})\s?(?P<era>A\.?D\.?|B\.?C\.?(?:E\.?)?|C\.?E\.
 
 
 def month_name(raw: str) -> str:
-    raw = raw.rstrip(".").lower()
-    return _MONTH_ABBR.get(raw[:4] if raw.startswith("sept") else raw[:3], raw)
+    """ "Sept." -> "September", "jan" -> "january" (capitalised as written)."""
+    low = raw.rstrip(".").lower()
+    name = _MONTH_ABBR.get(low[:4] if low.startswith("sept") else low[:3], low)
+    return name.capitalize() if raw[0].isupper() else name
 
 
 def _valid(month: int, day: int) -> bool:
@@ -90,7 +92,7 @@ def say_iso(m: re.Match[str]) -> str:
     month, day = int(m.group("m")), int(m.group("d"))
     if not _valid(month, day):
         return m.group(0)
-    return f"{MONTHS[month - 1]} {ordinal(day)} {_y(m.group('y'))}"
+    return f"{MONTHS[month - 1].capitalize()} {ordinal(day)} {_y(m.group('y'))}"
 
 
 def say_num_date(m: re.Match[str]) -> str:
@@ -98,9 +100,9 @@ def say_num_date(m: re.Match[str]) -> str:
     if len(m.group("y")) == 2 and m.group("s") == ".":
         return m.group(0)
     if _valid(a, b):  # month first, as written in the US
-        return f"{MONTHS[a - 1]} {ordinal(b)} {_y(m.group('y'))}"
+        return f"{MONTHS[a - 1].capitalize()} {ordinal(b)} {_y(m.group('y'))}"
     if _valid(b, a):  # 15.01.2020: the day comes first
-        return f"the {ordinal(a)} of {MONTHS[b - 1]} {_y(m.group('y'))}"
+        return f"the {ordinal(a)} of {MONTHS[b - 1].capitalize()} {_y(m.group('y'))}"
     return m.group(0)
 
 
