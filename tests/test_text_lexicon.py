@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from tts_cli.cli import app
 from tts_cli.errors import InputError
 from tts_cli.text import PlanOptions, plan_document
 from tts_cli.text.document import Document, Section
@@ -22,6 +24,22 @@ Worcester\twooster\ten
   # an indented comment
 Paris\tpa-ree\tfr
 """
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def ttsgen(*args: str) -> subprocess.CompletedProcess:
+    """The command line in a fresh process (its logging set-up stays out of this one)."""
+    env = dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "tts_cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_format_comments_blank_lines_and_language_column():
@@ -108,10 +126,8 @@ def test_cli_dry_run_json_has_lexicon_counts_and_source_beside_text(tmp_path):
     book.write_text("Hermione read the nginx logs.\n\nHermione slept.\n", encoding="utf-8")
     lex = tmp_path / "lex.tsv"
     lex.write_text("Hermione\ther-my-oh-nee\nnginx\tengine x\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        app, [str(book), "--lexicon", str(lex), "--lang", "en", "--dry-run", "--json"]
-    )
-    assert result.exit_code == 0, result.output
+    result = ttsgen(str(book), "--lexicon", str(lex), "--lang", "en", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["lexicon"] == {"Hermione": 2, "nginx": 1}
     first = data["chunks"][0]
@@ -124,8 +140,8 @@ def test_cli_malformed_lexicon_is_one_line_error_with_line_number(tmp_path):
     book.write_text("Words to read.\n", encoding="utf-8")
     lex = tmp_path / "lex.tsv"
     lex.write_text("# names\nHermione\n", encoding="utf-8")
-    result = CliRunner().invoke(app, [str(book), "--lexicon", str(lex), "--dry-run"])
-    assert result.exit_code == 2
+    result = ttsgen(str(book), "--lexicon", str(lex), "--dry-run")
+    assert result.returncode == 2
     err = result.stderr.strip()
     assert err.startswith("ttsgen: error:") and "line 2" in err and str(lex) in err
-    assert len(err.splitlines()) == 1 and "Traceback" not in result.output
+    assert len(err.splitlines()) == 1 and "Traceback" not in result.stderr

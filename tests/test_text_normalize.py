@@ -16,7 +16,7 @@ from tts_cli.text import speakable
         ("Really?", "en", "Really?"),
         ("“Hello,” she said—“world…”", "en", '"Hello," she said, "world".'),
         # dashes between words are pauses, hyphens inside words stay
-        ("Mr.  James--Dillingham Young", "en", "Mr. James, Dillingham Young."),
+        ("Mr.  James--Dillingham Young", "en", "Mister James, Dillingham Young."),
         ("-- Bonjour, dit-il", "fr", "Bonjour, dit-il."),
         ("« Bonjour » dit-il", "fr", '"Bonjour" dit-il.'),
         # clutter that no voice reads
@@ -55,7 +55,15 @@ def test_nothing_to_say(source):
 
 
 def test_long_digit_strings_are_left_alone():
-    assert "1234567890123456789" in speakable("Call 1234567890123456789 now", "en")
+    # languages without a verbalizer of their own leave them for the model
+    assert "1234567890123456789" in speakable("Call 1234567890123456789 now", "sv")
+
+
+def test_long_digit_strings_are_read_digit_by_digit_in_english():
+    assert speakable("Call 12345678901234567 now", "en") == (
+        "Call one two three four five six seven eight nine zero one two three four five six"
+        " seven now."
+    )
 
 
 @pytest.mark.parametrize(

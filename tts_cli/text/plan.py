@@ -49,7 +49,11 @@ MIN_CHUNK_CHARS_OPTION = 20  # smallest --chunk-chars accepted
 MAX_CHUNK_CHARS_OPTION = 2000  # largest --chunk-chars accepted (clamped per language below)
 
 # what a verbalizer may lengthen: digits, symbols it speaks, chapter numerals
-_GROWS = re.compile(r"[\d&%$£€¥₩@#+=<>/°§²³]|" + _HEADING_ROMAN.pattern)
+_GROWS = re.compile(
+    r"[\d&%$£€¥₩@#+=<>/°§²³]|\b(?:Mr|Mrs|Ms|Dr|Prof|Rev|Gen|Col|Capt|Lt|Sgt|Gov|Sen|Rep|Fr|Hon|Mt|St|Jr|Sr|No|pp?|"
+    r"Fig|fig|Messrs|Mme|Mlle)\b|\b(?:e\.g|i\.e|etc|vs|approx)\.|"
+    r"\b[A-Z][a-z]+ [IVXLC]{2,}\b|" + _HEADING_ROMAN.pattern
+)
 
 PauseAfter = Literal["chunk", "paragraph", "chapter", "end"]
 
