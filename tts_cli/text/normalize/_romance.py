@@ -140,6 +140,11 @@ def spell(spec: Romance, token: str) -> str:
 
 # --- electronic addresses and phone numbers ---------------------------------------------------
 
+# Names read as words inside addresses; everything else is spelled ("a b c punto com").
+KNOWN_WORDS = frozenset(
+    "com net gmail hotmail yahoo outlook google nvidia microsoft facebook netflix amazon youtube "
+    "twitter instagram wikipedia linkedin apple".split()
+)
 _TLD = r"(?:com|org|net|edu|gov|info|io|fr|es|it|pt|br|de|uk|us|mx|ar|be|ch|ca|eu)"
 _EMAIL = re.compile(r"(?<![\w@])[\w.!+-]*\w@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(

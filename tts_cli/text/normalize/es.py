@@ -320,7 +320,7 @@ SPEC = Romance(
     masculine_nouns=frozenset("día días mapa mapas problema problemas sistema sistemas tema temas "
                               "programa programas idioma idiomas planeta planetas clima poema "
                               "poemas drama dramas".split()),
-    known_words=frozenset("com net gmail hotmail yahoo outlook google nvidia microsoft".split()),
+    known_words=r.KNOWN_WORDS,
     abbreviations=_ABBREVIATIONS,
     extra=(_phones, dates, times),
     late=(romans,),
