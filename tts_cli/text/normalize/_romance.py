@@ -357,6 +357,8 @@ def fractions(spec: Romance, text: str) -> str:
             else:
                 count = noun.one if whole == 1 else noun.many
                 words = f"{spec.cardinal(whole, fem)} {count} et demi{'e' if fem else ''}"
+        elif whole is not None and (num, den) == (1, 2) and spec.lang == "fr":
+            words = f"{spec.cardinal(whole)} et demi"
         else:
             words = head + fraction(spec.lang, num, den)
             if noun:
@@ -407,7 +409,7 @@ def abbreviation_table(entries: dict[str, str], ignore_case: bool = True) -> tup
     for key, words in entries.items():
         before_name = key.startswith("^")
         key = key.lstrip("^")
-        tail = r"(?=\s+[A-ZÀ-Ý])" if before_name else (r"(?!\w)" if key.endswith(".") else r"\b")
+        tail = r"(?=\s+[A-ZÀ-Ý])" if before_name else (r"\b" if key[-1].isalnum() else r"(?!\w)")
         flags = 0 if before_name or not ignore_case else re.IGNORECASE
         out.append((re.compile(rf"(?<![\w.]){re.escape(key)}{tail}", flags), words))
     return tuple(out)
