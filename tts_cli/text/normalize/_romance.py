@@ -15,6 +15,14 @@ from dataclasses import dataclass, field
 
 from tts_cli.text.normalize import numbers
 from tts_cli.text.normalize._romance_num import CARDINAL, ORDINAL, fraction
+from tts_cli.text.normalize._romance_text import (  # noqa: F401  (re-exported for languages)
+    KNOWN_WORDS,
+    abbreviation_table,
+    electronic,
+    phones,
+    regnal,
+    roman_value,
+)
 
 # A number as written in these languages: "1 234 567", "1.234.567", "3,50", "1.000,25".
 NUM = r"(?:\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?(?![.,]?\d)|\d+(?:,\d+)?)"
@@ -125,99 +133,11 @@ def read_number(spec: Romance, raw: str, fem: bool = False, short: bool = False)
     )
 
 
-def spell(spec: Romance, token: str) -> str:
-    """A token of an address, letter by letter unless it is a known word; digits as digits."""
-    out = []
-    for part in re.findall(r"[^\W\d_]+|\d", token):
-        if part.isdigit():
-            out.append(spec.cardinal(int(part)))
-        elif part.lower() in spec.known_words:
-            out.append(part)
-        else:
-            out.append(" ".join(part))
-    return " ".join(out)
-
-
-# --- electronic addresses and phone numbers ---------------------------------------------------
-
-# Names read as words inside addresses; everything else is spelled ("a b c punto com").
-KNOWN_WORDS = frozenset(
-    "com net gmail hotmail yahoo outlook google nvidia microsoft facebook netflix amazon youtube "
-    "twitter instagram wikipedia linkedin apple".split()
-)
-_TLD = r"(?:com|org|net|edu|gov|info|io|fr|es|it|pt|br|de|uk|us|mx|ar|be|ch|ca|eu)"
-_EMAIL = re.compile(r"(?<![\w@])[\w.!+-]*\w@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(
-    r"(?<![\w@])(?:https?://[^\s]+|www\.[^\s]+|[a-z][\w-]*(?:\.[\w-]+)*\." + _TLD + r"(?:/[^\s]*)?)"
-    r"(?<![.,;:!?)])",
-    re.IGNORECASE,
-)
-_HANDLE = re.compile(r"(?<![\w@])@(\w+(?:\.\w+)*)")
-_E_SPLIT = re.compile(r"(://|[./:@_\-!&|^])")
-
-
-def _address(spec: Romance, text: str) -> str:
-    out = []
-    for piece in _E_SPLIT.split(text):
-        if not piece:
-            continue
-        if piece == "://":
-            out += [spec.e_words[":"], spec.e_words["/"], spec.e_words["/"]]
-        elif piece in spec.e_words:
-            out.append(spec.e_words[piece])
-        else:
-            out.append(spell(spec, piece))
-    return " " + " ".join(out) + " "
-
-
-def electronic(spec: Romance, text: str) -> str:
-    """E-mail addresses, URLs and @handles, spelled with the language's words for the signs."""
-    if "@" in text:
-        text = _EMAIL.sub(lambda m: _address(spec, m.group(0)), text)
-        text = _HANDLE.sub(lambda m: _address(spec, "@" + m.group(1)), text)
-    if "." in text:
-        text = _URL.sub(lambda m: _address(spec, m.group(0)), text)
-    return text
-
-
-_IP = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
-_PHONE = re.compile(
-    r"(?<![\w+])(\+\d{1,3}[ -]?)?(\(\d{2,3}\) ?)?((?:\d{2,4}[ -])*\d{3,5}-\d{4}|\d{3}-\d{3}-\d{3})"
-    r"(?:(?:-| ext\.? )(\d{1,5}))?(?![\w-])"
-)
-
-
-_YEARS = re.compile(r"(1\d|20)\d\d-(1\d|20)\d\d")
-
-
-def phones(spec: Romance, text: str, ext: str, country_number: bool) -> str:
-    """Phone numbers digit by digit ("+33" as a number where ``country_number``); IP addresses."""
-    digits = lambda s: " ".join(spec.cardinal(int(c)) for c in s if c.isdigit())  # noqa: E731
-
-    def phone(m: re.Match[str]) -> str:
-        if not m.group(1) and not m.group(2) and _YEARS.fullmatch(m.group(3)):
-            return m.group(0)  # "1936-1939": a range of years
-        words = []
-        if m.group(1):
-            code = m.group(1).strip(" -+")
-            spoken = spec.cardinal(int(code)) if country_number and len(code) == 2 else digits(code)
-            words += [spec.plus, spoken]
-        words.append(digits((m.group(2) or "") + m.group(3)))
-        if m.group(4):
-            words += [ext, digits(m.group(4))]
-        return " ".join(words)
-
-    def ip(m: re.Match[str]) -> str:
-        parts = m.group(0).split(".")
-        if all(len(p) == 3 for p in parts[1:]):
-            return m.group(0)  # "1.000.000.000": thousands
-        return f" {spec.e_words['.']} ".join(digits(p) for p in parts)
-
-    text = _IP.sub(ip, text)
-    return _PHONE.sub(phone, text)
-
-
 # --- money, measures, math --------------------------------------------------------------------
+
+
+# Patterns built from a language's tables, compiled on first use: (lang, pass) -> pattern(s).
+_COMPILED: dict[tuple[str, str], object] = {}
 
 
 def _alternation(keys) -> str:
@@ -262,7 +182,7 @@ def money_amount(spec: Romance, raw: str, cur: Noun, scale: str | None) -> str:
 
 def money(spec: Romance, text: str) -> str:
     """Amounts with a currency sign or code before or after them."""
-    if not hasattr(spec, "_money_res"):
+    if (spec.lang, "money") not in _COMPILED:
         curr = _alternation(spec.currencies)
         scales = _alternation(spec.scales)
         before = re.compile(
@@ -272,8 +192,8 @@ def money(spec: Romance, text: str) -> str:
             rf"(?<![\w,.])(-?{NUM})(?: ({scales}))?(?: ?({curr})(?![\w$])| ({scales}) (?:de |d')({curr})\b)",
             re.IGNORECASE,
         )
-        object.__setattr__(spec, "_money_res", (before, after))
-    before, after = spec._money_res
+        _COMPILED[spec.lang, "money"] = (before, after)
+    before, after = _COMPILED[spec.lang, "money"]
 
     def sub_before(m: re.Match[str]) -> str:
         return _signed(
@@ -298,15 +218,15 @@ def _signed(spec: Romance, raw: str, read: Callable[[str], str]) -> str:
 
 def measures(spec: Romance, text: str) -> str:
     """Numbers with a unit: "5 km" -> "cinq kilomètres", "18 %", "-5 °C"."""
-    if not hasattr(spec, "_unit_re"):
+    if (spec.lang, "units") not in _COMPILED:
         units = _alternation(spec.units)
         unit_re = re.compile(rf"(?<![\w,.])(-?{NUM}) ?({units})(?![\w²³])")
-        object.__setattr__(spec, "_unit_re", unit_re)
+        _COMPILED[spec.lang, "units"] = unit_re
 
     def sub(m: re.Match[str]) -> str:
         return _signed(spec, m.group(1), lambda r: quantity(spec, r, spec.units[m.group(2)]))
 
-    return spec._unit_re.sub(sub, text)
+    return _COMPILED[spec.lang, "units"].sub(sub, text)
 
 
 _MATH = re.compile(r"(?<=\d)( ?)([+=×<>]|\s-\s)( ?)(?=-?\d)")
@@ -333,13 +253,13 @@ def fractions(spec: Romance, text: str) -> str:
             text = text.replace(char, value)
     if "/" not in text:
         return text
-    if not hasattr(spec, "_frac_re"):
+    if (spec.lang, "fractions") not in _COMPILED:
         units = _alternation(k for k in spec.units if k != "%")
         frac_re = re.compile(
             rf"(?<![\w/,.])(-)?(?:(\d+) )?({_FRAC_NUM})/({_FRAC_NUM})(?![\w/]|[.,]\d)"
             rf"(?: ?({units})(?![\w²³]))?"
         )
-        object.__setattr__(spec, "_frac_re", frac_re)
+        _COMPILED[spec.lang, "fractions"] = frac_re
 
     def sub(m: re.Match[str]) -> str:
         num, den = to_int(m.group(3)), to_int(m.group(4))
@@ -365,7 +285,7 @@ def fractions(spec: Romance, text: str) -> str:
                 words += " " + of(spec, noun.one)
         return f"{spec.minus} {words}" if m.group(1) else words
 
-    return spec._frac_re.sub(sub, text)
+    return _COMPILED[spec.lang, "fractions"].sub(sub, text)
 
 
 def ranges(spec: Romance, text: str) -> str:
@@ -400,19 +320,6 @@ def abbreviations(spec: Romance, text: str) -> str:
     for pattern, words in spec.abbreviations:
         text = pattern.sub(words, text)
     return text
-
-
-def abbreviation_table(entries: dict[str, str], ignore_case: bool = True) -> tuple:
-    """(pattern, replacement) pairs; a key ending in "." matches only with its stop, a key
-    written with a leading "^" only before a capitalised word ("M. Dupont")."""
-    out = []
-    for key, words in entries.items():
-        before_name = key.startswith("^")
-        key = key.lstrip("^")
-        tail = r"(?=\s+[A-ZÀ-Ý])" if before_name else (r"\b" if key[-1].isalnum() else r"(?!\w)")
-        flags = 0 if before_name or not ignore_case else re.IGNORECASE
-        out.append((re.compile(rf"(?<![\w.]){re.escape(key)}{tail}", flags), words))
-    return tuple(out)
 
 
 _DIGIT_OR_SIGN = re.compile(r"\w\.[^\W\d_]{2}|[\d@%€$£¥₩₽₡₧+=×<>°/½¼¾⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
@@ -451,36 +358,3 @@ def make_verbalizer(
         return numbers.symbols(text, spec.lang)
 
     return verbalize
-
-
-# --- roman numerals ---------------------------------------------------------------------------
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_ROMAN_OK = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.IGNORECASE)
-
-
-def roman_value(s: str) -> int | None:
-    """ "XIV" -> 14; None when ``s`` is not a well-formed numeral."""
-    if not s or not _ROMAN_OK.fullmatch(s):
-        return None
-    s = s.upper()
-    total = 0
-    for i, ch in enumerate(s):
-        value = _ROMAN[ch]
-        total += -value if i + 1 < len(s) and value < _ROMAN[s[i + 1]] else value
-    return total
-
-
-_REGNAL = re.compile(r"(?<![\w.])([A-ZÀ-Ý][a-zà-ÿ]+) ((?:[IVX]{2,6}|[IVX]))(?![\w'’])")
-
-
-def regnal(text: str, read: Callable[[int, str], str], skip: frozenset[str] = frozenset()) -> str:
-    """ "Louis XIV" -> "Louis " + read(14, "Louis"); words in ``skip`` are not names."""
-
-    def sub(m: re.Match[str]) -> str:
-        value = roman_value(m.group(2))
-        if value is None or m.group(1) in skip:
-            return m.group(0)
-        return f"{m.group(1)} {read(value, m.group(1))}"
-
-    return _REGNAL.sub(sub, text)

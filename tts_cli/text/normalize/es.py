@@ -317,6 +317,9 @@ SPEC = Romance(
     e_words={".": "punto", "@": "arroba", "/": "barra", ":": "dos puntos", "-": "guion",
              "_": "guion bajo", "!": "signo de exclamación", "&": "y", "|": "barra vertical",
              "^": "acento circunflejo"},
+    feminine_nouns=frozenset("vez veces mujer mujeres noche noches parte partes calle calles "
+                             "clase clases flor flores luz luces voz voces ley leyes mano manos "
+                             "imagen imágenes gente llave llaves nave naves torre torres".split()),
     masculine_nouns=frozenset("día días mapa mapas problema problemas sistema sistemas tema temas "
                               "programa programas idioma idiomas planeta planetas clima poema "
                               "poemas drama dramas".split()),

@@ -60,7 +60,8 @@ _ABBREVIATIONS = r.abbreviation_table(
         "^St": "saint", "^Ste": "sainte", "n°": "numéro", "nº": "numéro", "etc.": "et cetera",
         "cf.": "confer", "p. ex.": "par exemple", "c.-à-d.": "c'est-à-dire",
         "av. J.-C.": "avant Jésus-Christ", "apr. J.-C.": "après Jésus-Christ",
-        "J.-C.": "Jésus-Christ", "env.": "environ", "Cie": "compagnie",
+        "J.-C.": "Jésus-Christ", "env.": "environ", "Cie": "compagnie", "~p.": "page",
+        "~pp.": "pages", "~chap.": "chapitre", "~vol.": "volume",
     },
     ignore_case=False,
 )  # fmt: skip
@@ -157,7 +158,8 @@ def ordinals(text: str) -> str:
     return _ORDINAL.sub(lambda m: _ordinal(r.to_int(m.group(1)), m.group(2)), text)
 
 
-_ROMAN_ORDINAL = re.compile(r"(?<![\w.])([IVXLCDM]+)(er|re|e|ème|ᵉ|ᵉʳ|ʳᵉ)(?![\w])")
+# one letter only for I, V, X: "Le", "Ce", "De", "Me" are words
+_ROMAN_ORDINAL = re.compile(r"(?<![\w.])([IVXLCDM]{2,}|[IVX])(er|re|e|ème|ᵉ|ᵉʳ|ʳᵉ)(?![\w])")
 _NOT_NAMES = frozenset("Chapitre Tome Livre Partie Acte Scène Volume Titre Article Chant".split())
 
 

@@ -180,6 +180,9 @@ SPEC = Romance(
              "^": "circunflexo"},
     known_words=r.KNOWN_WORDS,
     abbreviations=_ABBREVIATIONS,
+    feminine_nouns=frozenset("vez vezes mulher mulheres noite noites parte partes flor flores "
+                             "luz luzes voz vozes lei leis mão mãos imagem imagens viagem "
+                             "viagens cidade cidades idade idades tarde tardes ordem".split()),
     masculine_nouns=frozenset("dia dias mapa mapas problema problemas sistema sistemas tema "
                               "temas programa programas idioma idiomas planeta planetas clima "
                               "grama gramas quilograma quilogramas telefonema".split()),
