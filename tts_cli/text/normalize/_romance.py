@@ -52,6 +52,9 @@ class Romance:
     times: str  # "×"
     less: str
     greater: str
+    less_equal: str
+    greater_equal: str
+    not_equal: str
     digits_after_comma: bool  # pt: "3,14" -> "três vírgula um quatro"
     currencies: dict[str, Noun]  # symbol or code (lower case) -> noun
     units: dict[str, Noun]  # symbol -> noun; "%" included
@@ -229,13 +232,27 @@ def measures(spec: Romance, text: str) -> str:
     return _COMPILED[spec.lang, "units"].sub(sub, text)
 
 
-_MATH = re.compile(r"(?<=\d)( ?)([+=×<>]|\s-\s)( ?)(?=-?\d)")
+# an operator between numbers, or spaced between any two terms ("x > 5", "a = b")
+_MATH = re.compile(
+    r"(?<=\d)( ?)([+=×<>]|\s-\s)( ?)(?=-?\d)|(?<=[\w)])( )([+=×<>≤≥≠])( )(?=[-(]?\w)"
+)
+_LANGS = re.compile(r"\b([CF])(\+\+|#)(?![\w+#])")
 
 
 def math(spec: Romance, text: str) -> str:
-    """ "2 + 2 = 4" -> "2 plus 2 égal 4" (numbers are read later)."""
+    """ "2 + 2 = 4" -> "2 plus 2 égal 4" (numbers are read later); "C++", "C#"."""
+    text = _LANGS.sub(
+        lambda m: f"{m.group(1)} {'sharp' if m.group(2) == '#' else spec.plus + ' ' + spec.plus}",
+        text,
+    )
     words = {"+": spec.plus, "=": spec.equals, "×": spec.times, "<": spec.less, ">": spec.greater}
-    return _MATH.sub(lambda m: f" {words.get(m.group(2).strip(), spec.minus)} ", text)
+    words |= {"≤": spec.less_equal, "≥": spec.greater_equal, "≠": spec.not_equal}
+
+    def sub(m: re.Match[str]) -> str:
+        op = (m.group(2) or m.group(5)).strip()
+        return f" {words.get(op, spec.minus)} "
+
+    return _MATH.sub(sub, text)
 
 
 _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
@@ -322,7 +339,7 @@ def abbreviations(spec: Romance, text: str) -> str:
     return text
 
 
-_DIGIT_OR_SIGN = re.compile(r"\w\.[^\W\d_]{2}|[\d@%€$£¥₩₽₡₧+=×<>°/½¼¾⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
+_DIGIT_OR_SIGN = re.compile(r"\w\.[^\W\d_]{2}|[\d@%€$£¥₩₽₡₧+=×<>≤≥≠#°/½¼¾⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
 
 
 def make_verbalizer(

@@ -73,6 +73,8 @@ _PHONE = re.compile(
 )
 
 
+# "+34 912 345 678", "+39 06 1234 5678": a leading "+" makes any digit groups a phone number
+_INTERNATIONAL = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[ .-]?\(?\d{1,4}\)?){2,6})(?![\w]|[.,]\d)")
 _YEARS = re.compile(r"(1\d|20)\d\d-(1\d|20)\d\d")
 
 
@@ -99,8 +101,14 @@ def phones(spec: Romance, text: str, ext: str, country_number: bool) -> str:
             return m.group(0)  # "1.000.000.000": thousands
         return f" {spec.e_words['.']} ".join(digits(p) for p in parts)
 
+    def international(m: re.Match[str]) -> str:
+        code = m.group(1)
+        spoken = spec.cardinal(int(code)) if country_number and len(code) == 2 else digits(code)
+        return f"{spec.plus} {spoken} {digits(m.group(2))}"
+
     text = _IP.sub(ip, text)
-    return _PHONE.sub(phone, text)
+    text = _PHONE.sub(phone, text)
+    return _INTERNATIONAL.sub(international, text) if "+" in text else text
 
 
 def abbreviation_table(entries: dict[str, str], ignore_case: bool = True) -> tuple:

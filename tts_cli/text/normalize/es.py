@@ -310,7 +310,8 @@ def _phones(text: str) -> str:
 
 SPEC = Romance(
     lang="es", comma="coma", minus="menos", plus="más", equals="es igual a", times="por",
-    less="menor que", greater="mayor que", digits_after_comma=False,
+    less="menor que", greater="mayor que",
+    less_equal="menor o igual que", greater_equal="mayor o igual que", not_equal="distinto de", digits_after_comma=False,
     currencies=_CURRENCIES, units=_UNITS,
     scales=("millones", "millón", "billones", "billón", "trillones", "trillón", "mil millones"),
     of="de", minor_joiner=" ", name_minor=True, range_word="a", and_word="y",

@@ -194,7 +194,8 @@ def _phones(text: str) -> str:
 
 SPEC = Romance(
     lang="fr", comma="virgule", minus="moins", plus="plus", equals="égale", times="fois",
-    less="inférieur à", greater="supérieur à", digits_after_comma=False,
+    less="inférieur à", greater="supérieur à",
+    less_equal="inférieur ou égal à", greater_equal="supérieur ou égal à", not_equal="différent de", digits_after_comma=False,
     currencies=_CURRENCIES, units=_UNITS,
     scales=("millions", "million", "milliards", "milliard", "billions", "billion"),
     of="de", minor_joiner=" ", name_minor=False, range_word="à", and_word="et",

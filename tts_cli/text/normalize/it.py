@@ -66,6 +66,7 @@ _MONTHS = ("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre 
 _MONTH_KEYS = {m: i for i, m in enumerate(_MONTHS, 1)}
 _MONTH = "(" + r._alternation(_MONTH_KEYS) + r")(?![\w])"
 _DATE_DMY = re.compile(r"(?<![\w.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\w]|[.,/-]\d)")
+_DATE_YMD = re.compile(r"(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w]|[.,/-]\d)")
 _DATE_WRITTEN = re.compile(rf"(?<![\w,.])(\d{{1,2}}) {_MONTH}(?: (\d{{4}}))?(?!\d)", re.IGNORECASE)
 
 
@@ -80,6 +81,10 @@ def dates(text: str) -> str:
     """ "25/04/1945" -> "venticinque aprile mille novecento quarantacinque"; "1 maggio"."""
     text = _DATE_DMY.sub(
         lambda m: _date(int(m.group(1)), int(m.group(3)), int(m.group(4))) or m.group(0), text
+    )
+
+    text = _DATE_YMD.sub(
+        lambda m: _date(int(m.group(3)), int(m.group(2)), int(m.group(1))) or m.group(0), text
     )
 
     def written(m: re.Match[str]) -> str:
@@ -173,7 +178,8 @@ def _phones(text: str) -> str:
 
 SPEC = Romance(
     lang="it", comma="virgola", minus="meno", plus="più", equals="uguale a", times="per",
-    less="minore di", greater="maggiore di", digits_after_comma=False,
+    less="minore di", greater="maggiore di",
+    less_equal="minore o uguale a", greater_equal="maggiore o uguale a", not_equal="diverso da", digits_after_comma=False,
     currencies=_CURRENCIES, units=_UNITS,
     scales=("milioni", "milione", "miliardi", "miliardo"),
     of="di", minor_joiner=" ", name_minor=True, range_word="a", and_word="e",

@@ -171,7 +171,8 @@ def _phones(text: str) -> str:
 
 SPEC = Romance(
     lang="pt", comma="vírgula", minus="menos", plus="mais", equals="igual a", times="vezes",
-    less="menor que", greater="maior que", digits_after_comma=True,
+    less="menor que", greater="maior que",
+    less_equal="menor ou igual a", greater_equal="maior ou igual a", not_equal="diferente de", digits_after_comma=True,
     currencies=_CURRENCIES, units=_UNITS,
     scales=("milhões", "milhão", "bilhões", "bilhão", "trilhões", "trilhão", "mil"),
     of="de", minor_joiner=" e ", name_minor=True, range_word="a", and_word="e",
