@@ -50,6 +50,12 @@ def test_nothing_left_unread(lang):
         ("fr", "Le roi, Ce jour-là, De Gaulle.", "Le roi, Ce jour-là, De Gaulle."),
         ("es", "Fui 1 vez.", "Fui una vez."),
         ("pt", "Foi 1 noite.", "Foi uma noite."),
+        # version numbers are not times or dates; a decimal point reads like the comma
+        ("es", "la versión 3.10", "La versión tres punto diez."),
+        ("fr", "la version 2.0.1", "La version deux point zéro point un."),
+        ("fr", "Il pèse 3.5 kg.", "Il pèse trois virgule cinq kilogrammes."),
+        ("es", "Son 3.500 pesos.", "Son tres mil quinientos pesos."),
+        ("it", "art. 5, vol. 2", "Articolo cinque, volume due."),
     ],
 )  # fmt: skip
 def test_shared_forms(lang, written, spoken):

@@ -317,8 +317,47 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+_VERSION = re.compile(
+    r"\b((?i:versions?|versión|versiones|versão|versões|versione|versioni|v\.?) ?)(\d+(?:\.\d+)+)\b"
+)
+_DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w]|[.,]\d)")
+
+
+def versions(spec: Romance, text: str) -> str:
+    """ "version 3.10" -> "version trois point dix" (before times and dates can take it)."""
+    point = f" {spec.e_words['.']} "
+    return _VERSION.sub(
+        lambda m: (
+            m.group(1).rstrip()
+            + " "
+            + point.join(spec.cardinal(int(p)) for p in m.group(2).split("."))
+        ),
+        text,
+    )
+
+
+def _point_decimal(m: re.Match[str]) -> str:
+    """ "3.5" -> "3,5": a decimal written with a point is read like one with a comma."""
+    whole, _, frac = m.group(0).partition(".")
+    if "." in frac or (len(whole) <= 3 and len(frac) == 3):
+        return m.group(0)
+    return f"{whole},{frac}"
+
+
+def _dotted(spec: Romance, m: re.Match[str]) -> str:
+    parts = m.group(0).split(".")
+    if len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:]):
+        return m.group(0)  # "1.500": thousands, read below
+    point = f" {spec.e_words['.']} "
+    if len(parts) == 2:  # "3.5": a decimal written with a point
+        return spec.cardinal(int(parts[0])) + point + read_fraction_digits(spec, parts[1])
+    return point.join(spec.cardinal(int(p)) for p in parts)
+
+
 def cardinals(spec: Romance, text: str) -> str:
     """Every number left: "1 234,5" -> "mille deux cent trente-quatre virgule cinq"."""
+    if "." in text:
+        text = _DOTTED.sub(lambda m: _dotted(spec, m), text)
 
     def sub(m: re.Match[str]) -> str:
         noun = m.group(3)
@@ -359,8 +398,11 @@ def make_verbalizer(
                 text = cardinals(spec, text)
             return numbers.symbols(text, spec.lang)
         text = electronic(spec, text)
+        text = versions(spec, text)
         for fn in spec.extra:
             text = fn(text)
+        if "." in text:
+            text = _DOTTED.sub(_point_decimal, text)
         text = fractions(spec, text)
         text = money(spec, text)
         text = measures(spec, text)

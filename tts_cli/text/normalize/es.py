@@ -100,7 +100,7 @@ _ABBREVIATIONS = r.abbreviation_table({
     "pág.": "página", "págs.": "páginas", "núm.": "número", "n.º": "número", "tel.": "teléfono",
     "a. C.": "antes de Cristo", "a.C.": "antes de Cristo", "d. C.": "después de Cristo",
     "d.C.": "después de Cristo", "a. e. c.": "antes de la era común", "aprox.": "aproximadamente",
-    "vs.": "contra", "p. ej.": "por ejemplo",
+    "vs.": "contra", "~art.": "artículo", "~vol.": "volumen", "~cap.": "capítulo", "p. ej.": "por ejemplo",
 })  # fmt: skip
 
 _MONTHS = ("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "

@@ -61,7 +61,7 @@ _ABBREVIATIONS = r.abbreviation_table(
         "cf.": "confer", "p. ex.": "par exemple", "c.-à-d.": "c'est-à-dire",
         "av. J.-C.": "avant Jésus-Christ", "apr. J.-C.": "après Jésus-Christ",
         "J.-C.": "Jésus-Christ", "env.": "environ", "Cie": "compagnie", "~p.": "page",
-        "~pp.": "pages", "~chap.": "chapitre", "~vol.": "volume",
+        "~pp.": "pages", "~chap.": "chapitre", "~vol.": "volume", "~art.": "article",
     },
     ignore_case=False,
 )  # fmt: skip
@@ -72,7 +72,7 @@ _MONTH_KEYS = {m: i for i, m in enumerate(_MONTHS, 1)}
 _MONTH = "(" + r._alternation(_MONTH_KEYS) + r")(?![\w])"
 _DATE_DMY = re.compile(r"(?<![\w.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\w]|[.,/-]\d)")
 _DATE_YMD = re.compile(r"(?<![\w.,/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w]|[.,/-]\d)")
-_DATE_DM = re.compile(r"(?<![\w.,/-])(\d{1,2})\.(\d{2})(?![\w]|[.,/-]\d)")
+_DATE_DM = re.compile(r"(?<![\w.,/-])(\d{2})\.(\d{2})(?![\w]|[.,/-]\d)")
 _DAYS_MONTH = re.compile(
     rf"(?<![\w,.])(\d{{1,2}}(?:er)?(?:[/-]\d{{1,2}})*) {_MONTH}(?: (\d{{4}}))?(?!\d)",
     re.IGNORECASE,

@@ -58,7 +58,7 @@ _ABBREVIATIONS = r.abbreviation_table({
     "on.": "onorevole", "dip.": "dipartimento", "p.za": "piazza", "v.le": "viale", "c.so": "corso",
     "ecc.": "eccetera", "pag.": "pagina", "pagg.": "pagine", "tel.": "telefono",
     "a.C.": "avanti Cristo", "d.C.": "dopo Cristo", "S.p.A.": "società per azioni",
-    "p.es.": "per esempio", "n°": "numero", "nº": "numero",
+    "p.es.": "per esempio", "~art.": "articolo", "~vol.": "volume", "~cap.": "capitolo", "n°": "numero", "nº": "numero",
 })  # fmt: skip
 
 _MONTHS = ("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "

@@ -61,7 +61,7 @@ _ABBREVIATIONS = r.abbreviation_table({
     "Exma.": "excelentíssima", "V. Exa.": "Vossa Excelência", "Sto.": "santo", "Sta.": "santa",
     "Av.": "avenida", "nº": "número", "n.º": "número", "pág.": "página", "págs.": "páginas",
     "tel.": "telefone", "etc.": "et cetera", "a.C.": "antes de Cristo",
-    "d.C.": "depois de Cristo", "p. ex.": "por exemplo", "aprox.": "aproximadamente",
+    "d.C.": "depois de Cristo", "p. ex.": "por exemplo", "aprox.": "aproximadamente", "~art.": "artigo", "~vol.": "volume", "~cap.": "capítulo",
 })  # fmt: skip
 
 _MONTHS = ("janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
