@@ -92,7 +92,7 @@ _UNITS = {
 
 _ABBREVIATIONS = r.abbreviation_table({
     "Dr.": "doctor", "Dra.": "doctora", "Sr.": "señor", "Sra.": "señora", "Srta.": "señorita",
-    "Sres.": "señores", "Sras.": "señoras", "Da.": "doña", "Dña.": "doña", "^D.": "don",
+    "Sres.": "señores", "Sras.": "señoras", "^Da.": "doña", "Dña.": "doña", "^D.": "don",
     "Ud.": "usted", "Uds.": "ustedes", "Vd.": "usted", "Vds.": "ustedes", "Lic.": "licenciado",
     "Ing.": "ingeniero", "Prof.": "profesor", "Profa.": "profesora", "Sto.": "santo", "Sta.": "santa",
     "etc.": "etcétera", "EE. UU.": "Estados Unidos", "EE.UU.": "Estados Unidos",
@@ -115,7 +115,7 @@ _DAYS = {"lun.": "lunes", "mar.": "martes", "mié.": "miércoles", "miér.": "mi
          "dom.": "domingo"}  # fmt: skip
 _MONTH = "(" + r._alternation(_MONTH_KEYS) + r")(?![\w])"
 _DAY_ABBR = re.compile(r"(?<!\w)(" + r._alternation(_DAYS) + r")(?= \d)", re.IGNORECASE)
-_DATE_DMY = re.compile(r"(?<![\w.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\w]|[.,/-]\d)")
+_DATE_DMY = re.compile(r"(?<![\w.,/-])(\d{1,2})º?([./-])(\d{1,2})\2(\d{4})(?![\w]|[.,/-]\d)")
 _DATE_YMD = re.compile(r"(?<![\w.,/-])(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?![\w]|[.,/-]\d)")
 _DATE_WRITTEN = re.compile(
     rf"(?<![\w,.])(\d{{1,2}})(?:\.?º)? (?:de )?{_MONTH}(?: (de|del) (\d{{4}})| (\d{{4}}))?(?!\d)",
@@ -200,7 +200,7 @@ def _clock(h: int, mi: int, s: int, ampm: str | None, zone: tuple) -> str | None
         words = hour + (f" y {es_cardinal(mi)}" if mi else "")
     if ampm:
         if ampm.lower() == "a":
-            words += " de la noche" if h == 12 or h < 5 and h != 1 else " de la mañana"
+            words += " de la noche" if h == 12 else " de la mañana"
         else:
             words += " del mediodía" if h == 12 else (" de la tarde" if h < 8 else " de la noche")
     return words + _zone(*zone)

@@ -68,7 +68,7 @@ _MONTHS = ("janeiro fevereiro março abril maio junho julho agosto setembro outu
            "dezembro").split()  # fmt: skip
 _MONTH_KEYS = {m: i for i, m in enumerate(_MONTHS, 1)}
 _MONTH = "(" + r._alternation(_MONTH_KEYS) + r")(?![\w])"
-_DATE_DMY = re.compile(r"(?<![\w.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\w]|[.,/-]\d)")
+_DATE_DMY = re.compile(r"(?<![\w.,/-])(\d{1,2})º?([./-])(\d{1,2})\2(\d{4})(?![\w]|[.,/-]\d)")
 _DATE_YMD = re.compile(r"(?<![\w.,/-])(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?![\w]|[.,/-]\d)")
 _DATE_WRITTEN = re.compile(
     rf"(?<![\w,.])(\d{{1,2}})(?:º|°)? de {_MONTH}(?: de (\d{{4}}))?(?!\d)", re.IGNORECASE
