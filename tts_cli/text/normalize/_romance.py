@@ -66,7 +66,7 @@ class Romance:
     and_word: str  # "1 1/2": "un et demi"
     e_words: dict[str, str]  # ".", "@", "/", ":", "-", "_" -> words
     known_words: frozenset[str] = frozenset()  # read as words in URLs (not spelled)
-    abbreviations: tuple[tuple[re.Pattern[str], str], ...] = ()
+    abbreviations: tuple = ()  # abbreviation_table(): (pattern, replacement of each group)
     feminine_nouns: frozenset[str] = frozenset()
     masculine_nouns: frozenset[str] = frozenset()
     extra: tuple[Callable[[str], str], ...] = field(default=())  # language passes, run first
@@ -373,9 +373,8 @@ def cardinals(spec: Romance, text: str) -> str:
 
 def abbreviations(spec: Romance, text: str) -> str:
     """Titles and common abbreviations: "Dr" -> "docteur"."""
-    for pattern, words in spec.abbreviations:
-        text = pattern.sub(words, text)
-    return text
+    pattern, words = spec.abbreviations
+    return pattern.sub(lambda m: words[m.lastindex - 1], text)
 
 
 _DIGIT_OR_SIGN = re.compile(r"\w\.[^\W\d_]{2}|[\d@%€$£¥₩₽₡₧+=×<>≤≥≠#°/½¼¾⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")

@@ -112,19 +112,20 @@ def phones(spec: Romance, text: str, ext: str, country_number: bool) -> str:
 
 
 def abbreviation_table(entries: dict[str, str], ignore_case: bool = True) -> tuple:
-    """(pattern, replacement) pairs; a key ending in "." matches only with its stop, a key
-    written with a leading "^" only before a capitalised word ("M. Dupont"), one with a
-    leading "~" only before a number ("p. 45")."""
-    out = []
-    for key, words in entries.items():
+    """One pattern for all ``entries`` and the replacement of each of its groups; a key
+    ending in "." matches only with its stop, a key written with a leading "^" only before a
+    capitalised word ("M. Dupont"), one with a leading "~" only before a number ("p. 45")."""
+    alternatives, words = [], []
+    for key, spoken in sorted(entries.items(), key=lambda kv: -len(kv[0].lstrip("^~"))):
         before_name = key.startswith("^")
         before_number = key.startswith("~")
         key = key.lstrip("^~")
         tail = r"(?=\s+[A-ZÀ-Ý])" if before_name else (r"\b" if key[-1].isalnum() else r"(?!\w)")
         tail = r"(?=\s?\d)" if before_number else tail
-        flags = 0 if before_name or not ignore_case else re.IGNORECASE
-        out.append((re.compile(rf"(?<![\w.]){re.escape(key)}{tail}", flags), words))
-    return tuple(out)
+        body = re.escape(key) if before_name or not ignore_case else f"(?i:{re.escape(key)})"
+        alternatives.append(f"({body}){tail}")
+        words.append(spoken)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(alternatives) + ")"), tuple(words)
 
 
 # --- roman numerals ---------------------------------------------------------------------------
