@@ -238,3 +238,26 @@ def test_short_texts_are_never_suppressed_and_a_row_keeps_its_state_when_compact
     guard.record(torch.tensor([20, 20]))
     guard.keep(torch.tensor([1]))
     assert guard.length.tolist() == [10] and guard.last.tolist() == [20]
+
+
+def test_guard_benchmark_counts_the_hooks_stock_leaves_behind():
+    from tts_cli.benchmarks.t3_guard import run
+
+    result = run(chunks=4, tokens=3, text_len=8, prompt_len=20)
+    assert result["stock_hooks_after"] - result["stock_hooks_before"] >= 3 * 4  # 3 per call
+    assert result["ours_hooks_after"] == 0
+    for side in ("stock", "ours"):
+        assert result[side]["first_ms_per_token"] > 0 and result[side]["growth"] > 0
+
+
+@pytest.mark.slow
+def test_compiled_steps_with_the_guard_equal_eager_steps(setup):
+    # the guard's attention is computed inside the step from static buffers only, so a
+    # compiled (or graph-captured) step gives the same tokens (~1 min of compiling on CPU)
+    t3, _, engine, cemb = setup
+    compiled = BatchedT3(t3, step_mode="compile", alignment_guard=True)
+    texts = [engine.text_tokens(text_ids(n, n, VOCAB)) for n in (5, 12)]
+    want = engine.generate(cemb, texts, [8, 8], MTL)
+    got = compiled.generate(cemb, texts, [8, 8], MTL)
+    assert compiled.step_failure is None and compiled.step_mode == "compile"
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
