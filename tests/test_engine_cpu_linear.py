@@ -234,3 +234,49 @@ def test_an_engine_that_fails_to_start_restores_the_shared_model(tmp_path, monke
         FastEngine(model, GenerationOptions(cfm_steps=1), opts, voice=reference_wav(2.0, seed=2))
     assert model.tts.t3.tfmr.layers[0].self_attn.q_proj is q_proj
     assert _linears(model.tts.s3gen.flow.decoder.estimator)
+
+
+@pytest.mark.parametrize("shape", [(1, 96), (8, 96), (3, 50, 96)])
+def test_a_conv1d_packs_through_its_transpose_and_unpacks_exactly(shape):
+    from transformers.pytorch_utils import Conv1D
+
+    torch.manual_seed(0)
+    conv = Conv1D(160, 96)  # GPT-2's layer: weight [in=96, out=160]
+    with torch.no_grad():
+        conv.bias.normal_()
+    before = conv.weight.detach().clone()
+    model = nn.Sequential(conv)
+    swap = PackedLinears([model])
+    assert swap.count == 1 and isinstance(model[0], PackedLinear)
+    assert (model[0].in_features, model[0].out_features) == (96, 160)
+    x = torch.randn(*shape)
+    with torch.inference_mode():
+        got = model(x)
+    want = x @ before + conv.bias.detach()
+    assert got.shape == (*shape[:-1], 160)
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+    swap.restore()
+    assert model[0] is conv and torch.equal(conv.weight, before)
+
+
+def test_packed_turbo_t3_decodes_the_same_tokens_as_stock():
+    import copy
+
+    from test_engine_t3_turbo import GREEDY as TURBO_GREEDY
+    from test_engine_t3_turbo import _ids, _stock
+
+    from tts_cli.engine.t3 import BatchedTurboT3
+
+    t3 = copy.deepcopy(tiny_t3(0, "turbo"))
+    cond = t3_cond()
+    ids = [_ids(5, 1), _ids(17, 2)]
+    want = [_stock(t3, cond, i, 10, TURBO_GREEDY) for i in ids]
+    state = {k: v.clone() for k, v in t3.state_dict().items()}
+    swap = PackedLinears([t3])
+    convs = [m for m in t3.modules() if isinstance(m, PackedLinear) and m.transposed]
+    assert len(convs) == 4 * len(t3.tfmr.h)  # attn c_attn, c_proj; mlp c_fc, c_proj
+    engine = BatchedTurboT3(t3, check_every=4)
+    got = engine.generate(engine.cond_embeds(cond), ids, [10, 10], TURBO_GREEDY)
+    assert [g.tolist() for g in got] == want
+    swap.restore()
+    assert all(torch.equal(v, state[k]) for k, v in t3.state_dict().items())

@@ -10,9 +10,10 @@ reuse that: 30 Llama MLP projections (4096 x 1024) at 8 rows take 53-73 ms with
 the same float32 dot products summed in another order (relative difference ~1e-6), so
 this changes no quality setting.
 
-``PackedLinears`` swaps every plain ``nn.Linear`` under the given modules for a
-``PackedLinear`` holding the packed copy, and frees the original weight's memory while
-it is packed (2.3 GB for the full model), so packing costs no extra host memory. The
+``PackedLinears`` swaps every plain ``nn.Linear`` under the given modules, and every
+Hugging Face ``Conv1D`` (GPT-2's linear layer, weight stored ``[in, out]``: Turbo's T3), for
+a ``PackedLinear`` holding the packed copy (of ``weight.T`` for a ``Conv1D``), and frees
+the original weight's memory while it is packed (2.3 GB for the full model), so packing costs no extra host memory. The
 packed layout converts back to the original weights bit for bit (``to_dense``), so
 ``restore()`` puts back the original modules with their exact weights, and a model shared
 with the stock engine is left as it was found. A weight shared by two modules is packed
@@ -68,16 +69,18 @@ def _packing_works() -> bool:
 
 
 class PackedLinear(nn.Module):
-    """An ``nn.Linear`` whose forward runs on a oneDNN-packed copy of its weight."""
+    """An ``nn.Linear`` (or HF ``Conv1D``) whose forward runs on a oneDNN-packed weight."""
 
-    def __init__(self, linear: nn.Linear, batch_hint: int = BATCH_HINT_ROWS):
+    def __init__(self, linear: nn.Module, batch_hint: int = BATCH_HINT_ROWS):
         super().__init__()
         self.original = linear
-        self.in_features = linear.in_features
-        self.out_features = linear.out_features
-        weight = linear.weight.detach().contiguous()
+        self.transposed = _is_conv1d(linear)  # Conv1D keeps its weight as [in, out]
+        weight = linear.weight.detach()
+        if self.transposed:
+            weight = weight.t()
+        self.out_features, self.in_features = weight.shape
         # a plain attribute, not a buffer: the model's state_dict keys stay as they were
-        self._packed = torch.ops.mkldnn._reorder_linear_weight(weight, batch_hint)
+        self._packed = torch.ops.mkldnn._reorder_linear_weight(weight.contiguous(), batch_hint)
         self._released: torch.Size | None = None
 
     @property
@@ -100,7 +103,9 @@ class PackedLinear(nn.Module):
         Layer by layer, so restoring a whole model never holds both copies of it.
         """
         if self._released is not None:
-            dense = self._packed.to_dense()
+            dense = self._packed.to_dense()  # [out, in]
+            if self.transposed:
+                dense = dense.t()
             self.original.weight.data = dense.reshape(self._released).contiguous()
             self._released = None
         self._packed = None
@@ -114,13 +119,19 @@ class PackedLinear(nn.Module):
         )
 
 
+def _is_conv1d(module: nn.Module) -> bool:
+    """Hugging Face's ``Conv1D`` (``x @ W + b`` with ``W`` of shape ``[in, out]``)."""
+    cls = type(module)
+    return cls.__name__ == "Conv1D" and cls.__module__.startswith("transformers")
+
+
 def _plain_linear(module: nn.Module) -> bool:
-    """An ``nn.Linear`` that computes nothing more than ``x @ W.T + b``.
+    """An ``nn.Linear`` (or HF ``Conv1D``) that computes nothing more than ``x @ W.T + b``.
 
     Subclasses may add behaviour; the one the flow decoder uses, diffusers'
     ``LoRACompatibleLinear``, adds none while it has no LoRA layer.
     """
-    if type(module) is nn.Linear:
+    if type(module) is nn.Linear or _is_conv1d(module):
         return True
     return (
         isinstance(module, nn.Linear)

@@ -42,7 +42,6 @@ class DecodeBatch:
     rows: int  # active rows (2 * n_chunks with CFG)
     pad: torch.Tensor  # (rows,) padding between each row's conditioning and its text
     prefill_len: int  # padded prompt length = first decode slot
-    text_start: torch.Tensor  # (rows,) cache column of each row's first text token
 
 
 class BatchedDecoder:
@@ -248,7 +247,6 @@ class BatchedDecoder:
             rows=rows,
             pad=self._pad[:rows],
             prefill_len=prefill_len,
-            text_start=n_cond + pad,
         )
         dev = self.device
         # 1. the shared conditioning, once
@@ -367,7 +365,6 @@ class BatchedDecoder:
         for cache in (self._cache_k, self._cache_v):
             cache[:, :n_rows] = cache[:, rows_keep]
         self._pad[:n_rows] = self._pad[rows_keep]
-        b.text_start = b.text_start[rows_keep]
         b.n_chunks = int(keep.numel())
         b.rows = n_rows
         b.pad = self._pad[:n_rows]

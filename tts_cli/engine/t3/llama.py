@@ -155,7 +155,9 @@ class BatchedT3(BatchedDecoder):
         b = self._batch
         n = b.n_chunks
         qa = min(2, q.size(2))  # prefill: the two start tokens; decode: the new token
-        idx = b.text_start[:n, None] + torch.arange(self.guard.width, device=q.device)
+        # from the static buffers only (graph-capturable): text starts after cond + padding
+        start = self._n_cond + self._pad[:n, None]
+        idx = start + torch.arange(self.guard.width, device=q.device)
         idx = idx.clamp(max=keys.size(2) - 1)[:, None, :].expand(n, qa, -1)
         m = mask[:n, 0, -qa:] if mask.size(0) > 1 else mask[:1, 0, -qa:].expand(n, -1, -1)
         out = []
