@@ -15,7 +15,7 @@ from tts_cli.engine.base import GenerationOptions
 from tts_cli.engine.cpu_linear import PackedLinear, PackedLinears, packing_available
 from tts_cli.engine.fast import FastEngine
 from tts_cli.engine.options import EngineOptions
-from tts_cli.engine.t3_batched import BatchedT3
+from tts_cli.engine.t3 import BatchedT3
 
 pytestmark = pytest.mark.skipif(
     not packing_available("cpu", torch.float32), reason="this torch has no oneDNN packing"

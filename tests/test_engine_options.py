@@ -15,7 +15,7 @@ from tts_cli.engine.memory import CleanupPolicy, Offloader, is_oom
 from tts_cli.engine.options import EngineOptions, auto_batch_size, per_chunk_bytes
 from tts_cli.engine.precision import ReducedPrecision, engine_dtype
 from tts_cli.engine.sampling import SamplingParams
-from tts_cli.engine.t3_batched import BatchedT3
+from tts_cli.engine.t3 import BatchedT3
 from tts_cli.errors import OptionError
 
 # ---------------------------------------------------------------- options

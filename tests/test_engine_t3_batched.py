@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from engine_support import fresh, t3_cond, tiny_t3
 
 from tts_cli.engine.sampling import SamplingParams
-from tts_cli.engine.t3_batched import BatchedT3
+from tts_cli.engine.t3 import BatchedT3
 
 # top_p this small keeps only the most likely token: sampling becomes deterministic
 GREEDY = SamplingParams(

@@ -1,7 +1,7 @@
 """The fast engine: many chunks per batch through batched T3 and batched S3Gen.
 
 Per batch: the family's own text normalisation and tokenisation, one batched T3 decode
-(``t3_batched``: Llama with CFG rows, and the alignment guard for the multilingual model;
+(``t3``: Llama with CFG rows, and the alignment guard for the multilingual model;
 GPT-2 without CFG for Turbo), invalid and stop tokens dropped as stock drops them (Turbo:
 three silence tokens appended), one batched S3Gen solve (``s3gen_batched``: CFM with CFG,
 or Turbo's meanflow), then per chunk the float32 vocoder and the Perth watermark, as the
@@ -32,7 +32,7 @@ from tts_cli.engine.precision import ReducedPrecision, engine_dtype
 from tts_cli.engine.s3gen_batched import BatchedS3Gen
 from tts_cli.engine.sampling import SamplingParams
 from tts_cli.engine.stock import StageClock
-from tts_cli.engine.t3 import BatchedT3
+from tts_cli.engine.t3 import BatchedT3, BatchedTurboT3
 from tts_cli.engine.voices import VoiceCache
 from tts_cli.errors import DeviceError
 
@@ -133,7 +133,7 @@ class FastEngine:
             cpu_decode_threads=self.options.cpu_decode_threads,
         )
         if fam.backbone == "gpt2":
-            raise NotImplementedError("batched Turbo T3 lands with the t3 package")
+            return BatchedTurboT3(t3, **kwargs)
         return BatchedT3(t3, alignment_guard=fam.alignment_guard, **kwargs)
 
     def _step_mode(self) -> str:
