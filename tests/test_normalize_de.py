@@ -189,3 +189,16 @@ def test_a_page_of_prose_is_fast():
     for _ in range(20):
         say(page)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Version 3.10", "Version drei Punkt zehn."),
+        ("v2.0.1", "Version zwei Punkt null Punkt eins."),
+        ("Tel. 030 1234567", "Telefon null drei null, eins zwei drei vier fünf sechs sieben."),
+        ("Die Nummer 007", "Die Nummer null null sieben."),
+    ],
+)
+def test_versions_phone_words_and_leading_zeros(written, spoken):
+    assert speakable(written, "de") == spoken

@@ -1,10 +1,10 @@
 """Planning speed: a 1 MB book, and a 10 MB line without punctuation.
 
-Run ``python -m tts_cli.benchmarks.plan [--json] [--mb 1] [--line-mb 10]``.
+Run ``python -m tts_cli.benchmarks.plan [--json] [--mb 1] [--line-mb 10] [--book-langs en,de]``.
 
-The book is the English eval texts (``eval-data/texts/en_*.txt``) repeated to
+Each book is one language's eval texts (``eval-data/texts/<lang>_*.txt``) repeated to
 the size asked, each copy a chapter; without the eval data, generated
-sentences are used. It is planned with ``--lang en`` and with ``--lang auto``
+sentences are used. It is planned with its ``--lang`` and with ``--lang auto``
 (language identification per paragraph). The target is at most 5 s for 1 MB.
 """
 
@@ -40,10 +40,10 @@ def _generated(size: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def build_book(megabytes: float, texts: Path = DEFAULT_TEXTS) -> Document:
-    """About ``megabytes`` MB of English prose as a ``Document`` with one chapter per copy."""
+def build_book(megabytes: float, texts: Path = DEFAULT_TEXTS, lang: str = "en") -> Document:
+    """About ``megabytes`` MB of ``lang`` prose as a ``Document`` with one chapter per copy."""
     size = int(megabytes * 1_000_000)
-    sources = sorted(texts.glob("en_*.txt")) if texts.is_dir() else []
+    sources = sorted(texts.glob(f"{lang}_*.txt")) if texts.is_dir() else []
     corpus = [p.read_text(encoding="utf-8") for p in sources] or [_generated(50_000)]
     sections: list[Section] = []
     total = 0
@@ -69,20 +69,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--line-mb", type=float, default=10.0, help="no-punctuation line, MB (0 = skip)"
     )
+    parser.add_argument(
+        "--book-langs", default="en", help="books to time, by eval-text language: en,de,fr,es"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    doc = build_book(args.mb)
-    size = sum(len(p.encode("utf-8")) for p in doc.paragraphs)
-    result: dict = {"book_bytes": size}
-    for lang in ("en", "auto"):
-        seconds, chunks = time_plan(doc, PlanOptions(lang=lang))
-        result[f"book_{lang}_s"] = round(seconds, 2)
-        result[f"book_{lang}_chunks"] = chunks
-        if not args.json:
-            print(
-                f"{size / 1e6:.2f} MB book, --lang {lang}: {seconds:.2f} s, {chunks} chunks",
-                flush=True,
-            )
+    result: dict = {}
+    for book in args.book_langs.split(","):
+        doc = build_book(args.mb, lang=book)
+        size = sum(len(p.encode("utf-8")) for p in doc.paragraphs)
+        prefix = "book" if book == "en" else f"book_{book}"
+        result[f"{prefix}_bytes"] = size
+        for lang in (book, "auto"):
+            seconds, chunks = time_plan(doc, PlanOptions(lang=lang))
+            key = f"{prefix}_{'auto' if lang == 'auto' else lang}"
+            result[f"{key}_s"] = round(seconds, 2)
+            result[f"{key}_chunks"] = chunks
+            if not args.json:
+                print(
+                    f"{size / 1e6:.2f} MB {book} book, --lang {lang}: {seconds:.2f} s, "
+                    f"{chunks} chunks",
+                    flush=True,
+                )
     if args.line_mb > 0:
         word = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
         line = (word * int(args.line_mb * 1_000_000 / len(word) + 1))[

@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -34,7 +33,7 @@ from tts_cli.errors import InputError, OptionError
 from tts_cli.text.chunker import Span, enforce_max, merge_short, pack_paragraph
 from tts_cli.text.document import Document
 from tts_cli.text.languages import check_language, profile
-from tts_cli.text.normalize import _ALNUM, _HEADING_ROMAN, speakable
+from tts_cli.text.normalize import _ALNUM, may_grow, speakable
 
 if TYPE_CHECKING:
     from tts_cli.text.lexicon import Lexicon
@@ -47,13 +46,6 @@ BUDGET_MARGIN = 1.5  # budget / expected tokens
 BUDGET_EXTRA_TOKENS = 25  # one second for breath and edge silence
 MIN_CHUNK_CHARS_OPTION = 20  # smallest --chunk-chars accepted
 MAX_CHUNK_CHARS_OPTION = 2000  # largest --chunk-chars accepted (clamped per language below)
-
-# what a verbalizer may lengthen: digits, symbols it speaks, chapter numerals
-_GROWS = re.compile(
-    r"[\d&%$£€¥₩@#+=<>/°§²³]|\b(?:Mr|Mrs|Ms|Dr|Prof|Rev|Gen|Col|Capt|Lt|Sgt|Gov|Sen|Rep|Fr|Hon|Mt|St|Jr|Sr|No|pp?|"
-    r"Fig|fig|Messrs|Mme|Mlle)\b|\b(?:e\.g|i\.e|etc|vs|approx)\.|"
-    r"\b[A-Z][a-z]+ [IVXLC]{2,}\b|" + _HEADING_ROMAN.pattern
-)
 
 PauseAfter = Literal["chunk", "paragraph", "chapter", "end"]
 
@@ -225,7 +217,7 @@ def _measure(text: str, lang: str, lexicon: Lexicon | None = None) -> int:
     """
     if lexicon and lexicon.may_apply(text, lang):
         return len(speakable(text, lang, lexicon=lexicon))
-    if _GROWS.search(text):
+    if may_grow(text, lang):
         return len(speakable(text, lang))
     if not _ALNUM.search(text):
         return 0

@@ -72,6 +72,16 @@ def verbalizer(lang: str) -> Callable[[str], str]:
     return functools.partial(numbers.verbalize, lang=lang)
 
 
+_GROWS = re.compile(r"[\d&%$£€¥₩@#+=<>/°§²³]")
+
+
+def may_grow(text: str, lang: str) -> bool:
+    """Whether ``speakable(text, lang)`` may be longer than ``text`` with its spaces collapsed
+    (plus a final stop): digits and symbols, or anything ``lang``'s verbalizer rewrites
+    (abbreviations, titles, regnal numerals). Everything else only shortens the text."""
+    return bool(_GROWS.search(text)) or verbalizer(lang)(text) != text
+
+
 def speakable(
     text: str,
     lang: str,

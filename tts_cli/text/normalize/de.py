@@ -201,6 +201,11 @@ _SCALED = re.compile(rf"(?<![\w.,])(-?{NUM})\s({SCALE})(?!\w)")
 _NUMBER = re.compile(
     rf"(?<![\w,])(?P<neg>[-−](?=\d))?(?P<num>{NUM})(?P<ver>(?:\.\d+)+)?(?![\w])(?P<after>\s+\S+)?"
 )
+_VERSION = re.compile(r"\b(Version|Vers\.|Ver\.|v)\s?(\d+(?:\.\d+)+)(?![\d,])")
+# digits after a phone word are read one by one: "Telefon 030 1234567"
+_PHONE_CUE = re.compile(
+    r"\b(Telefon|Telefonnummer|Rufnummer|Fax|Handy|Mobil)(:?\s+)(\+?\d[\d /-]{3,}\d)"
+)
 _GLUED = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _MATH = (
     (re.compile(r"\bC\+\+"), "C plus plus"), (re.compile(r"\b([CF])#"), r"\1 Sharp"),
@@ -233,11 +238,26 @@ def _number(m: re.Match[str]) -> str:
         parts = [raw, *m["ver"].split(".")[1:]]
         return " Punkt ".join(cardinal(int(p)) if len(p) < 16 else digits(p) for p in parts) + after
     whole = raw.replace(".", "").replace("\u00a0", "").replace("\u202f", "").partition(",")[0]
-    if len(whole) > 21:
+    if len(whole) > 21 or (len(raw) > 1 and raw[0] == "0" and raw.isdigit()):
         return digits(raw) + after
     value = int(whole)
     words = year(value) if "," not in raw and _is_year(m, value) else number(raw)
     return ("minus " if m["neg"] else "") + words + after
+
+
+def _phone_digits(raw: str) -> str:
+    plus = "plus " if raw.startswith("+") else ""
+    return plus + ", ".join(digits(g) for g in re.split(r"[ /-]+", raw.lstrip("+")) if g)
+
+
+def _version(m: re.Match[str]) -> str:
+    """ "Version 3.10" -> "Version drei Punkt zehn" (not a date); "v2.0" -> "Version zwei ..."."""
+    word = "Version" if m[1] in ("v", "Ver.", "Vers.") else m[1]
+    return f"{word} " + " Punkt ".join(_version_part(p) for p in m[2].split("."))
+
+
+def _version_part(part: str) -> str:
+    return cardinal(int(part)) if len(part) < 16 and not part.startswith("0") else digits(part)
 
 
 def _decade(m: re.Match[str]) -> str:
@@ -260,7 +280,9 @@ def verbalize(text: str) -> str:
         text = _STREET.sub("straße", text)
     if not _TRIGGER.search(text):
         return text
+    text = _PHONE_CUE.sub(lambda m: m[1] + m[2] + _phone_digits(m[3]), text)
     text = phone_sub(text)
+    text = _VERSION.sub(_version, text)
     text = numbers._HEADING_ROMAN.sub(numbers._roman_to_digits, text)
     text = time_sub(text)
     text = date_sub(text)
