@@ -129,6 +129,7 @@ def test_measures_percent_and_ranges(written, spoken):
          "See HTTPS colon slash slash WWW dot example dot org slash a dash b now."),
         ("Use C++ or C#.", "Use C plus plus or C sharp."),
         ("if x > 5 and y = 2+2", "If x is greater than five and y equals two plus two."),
+        ("Use C#, x > 5, y = 2", "Use C sharp, x is greater than five, y equals two."),
         ("then 1 - 2 = -1", "Then one minus two equals minus one."),
         ("R2 and B52s", "R two and B fifty-two s."),
     ],

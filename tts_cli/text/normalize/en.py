@@ -134,7 +134,8 @@ def _say_math(m: re.Match[str]) -> str:
                 out.append(_MATH_WORDS[tok])
         else:
             out.append(tok)
-    return " ".join(out)
+    lead = expr[: len(expr) - len(expr.lstrip())]  # "a, x > 5": keep the space after the comma
+    return lead + " ".join(out)
 
 
 def _is_year(s: str) -> bool:
