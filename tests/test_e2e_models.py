@@ -69,7 +69,10 @@ def _run(tmp_path, text: str, model_dir, **kw) -> tuple[dict, np.ndarray]:
 
 
 def test_a_french_book_loads_only_the_multilingual_model(hub_model_dir, tmp_path, loads):
-    summary, audio = _run(tmp_path, FRENCH, hub_model_dir)
+    lexicon = tmp_path / "names.tsv"
+    lexicon.write_text("capitaine\tcapitaine Haddock\tfr\n", encoding="utf-8")
+    summary, audio = _run(tmp_path, FRENCH, hub_model_dir, lexicon=lexicon)
+    assert summary["lexicon"] == {"capitaine": 1}
     assert loads == ["multilingual"]
     assert summary["models"] == {"multilingual": 2}
     assert summary["chunks"] == 2

@@ -196,3 +196,58 @@ def test_every_family_has_files_for_each_role():
         assert {"t3", "s3gen", "ve", "tokenizer"} <= set(fam.files)
     assert TURBO.hub_repo == "ResembleAI/chatterbox-turbo"
     assert MULTILINGUAL.hub_repo == ENGLISH.hub_repo == "ResembleAI/chatterbox"
+
+
+# ------------------------------------------------------------------ hub downloads
+@pytest.fixture
+def fake_hub(monkeypatch, tmp_path):
+    """huggingface_hub's downloads, recorded; files appear (empty) in a fake cache."""
+    import huggingface_hub
+
+    asked: list[tuple[str, str]] = []
+    cache = tmp_path / "cache"
+
+    def hf_hub_download(repo_id, filename, **_):
+        asked.append((repo_id, filename))
+        path = cache / repo_id.replace("/", "--") / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        return str(path)
+
+    def snapshot_download(repo_id, allow_patterns=None, **_):
+        asked.append((repo_id, f"patterns:{','.join(allow_patterns)}"))
+        folder = cache / repo_id.replace("/", "--")
+        _complete(folder, TURBO)
+        return str(folder)
+
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", hf_hub_download)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    return asked
+
+
+def test_the_download_fetches_only_the_needed_models_files(fake_hub):
+    got = resolve_folders(["multilingual"])
+    names = [name for _repo, name in fake_hub]
+    assert set(names) == set(MULTILINGUAL.files.values()) | set(MULTILINGUAL.extra_files)
+    assert ENGLISH.files["t3"] not in names
+    assert got["multilingual"].source == "hub:ResembleAI/chatterbox"
+
+
+def test_turbo_downloads_from_its_own_repository(fake_hub):
+    got = resolve_folders(["turbo"])
+    assert fake_hub == [("ResembleAI/chatterbox-turbo", "patterns:" + ",".join(TURBO.hub_patterns))]
+    assert got["turbo"].family.name == "turbo"
+
+
+def test_a_failed_download_is_a_one_line_error(monkeypatch):
+    import huggingface_hub
+
+    def offline(repo_id, filename, **_):
+        raise OSError("We couldn't connect to 'https://huggingface.co'\nmore detail")
+
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", offline)
+    with pytest.raises(ModelError) as err:
+        resolve_folders(["english"])
+    message = str(err.value)
+    assert "could not download t3_cfg.safetensors of ResembleAI/chatterbox" in message
+    assert "--model-dir" in message and "\n" not in message
