@@ -90,7 +90,10 @@ def test_a_mixed_book_loads_each_model_once_and_keeps_plan_order(hub_model_dir, 
     summary, _ = _run(tmp_path, MIXED, hub_model_dir)
     assert sorted(loads) == ["english", "multilingual"]
     assert summary["models"] == {"english": 2, "multilingual": 1}
-    assert set(summary["engine_stats"]["by_model"]) == {"english", "multilingual"}
+    by_model = summary["engine_stats"]["by_model"]
+    assert set(by_model) == {"english", "multilingual"}
+    # two models on one device plan their batches in half its memory each
+    assert by_model["english"]["memory_share"] == by_model["multilingual"]["memory_share"] == 0.5
 
 
 def test_multilingual_reads_english_too_when_asked(hub_model_dir, tmp_path, loads):

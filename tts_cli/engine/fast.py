@@ -71,6 +71,8 @@ class FastEngine:
         self.stage_seconds: dict[str, float] = {s: 0.0 for s in STAGES}
         self._clock = StageClock(self.stage_seconds)
         self.stats: dict[str, object] = {"batches": 0, "oom_retries": 0, "cleanups": 0}
+        if memory_share != 1.0:
+            self.stats["memory_share"] = round(memory_share, 3)
         tts = model.tts
 
         with self._clock("conditionals"):

@@ -18,6 +18,8 @@ from tts_cli.engine.base import ChunkAudio, Request
 
 #: Requests read ahead, in batches of the largest engine (at least two full batches).
 WINDOW_BATCHES = 2
+#: Engine stats that add up over models (the rest are per model, under ``by_model``).
+COUNTERS = ("batches", "oom_retries", "cleanups", "speech_tokens")
 
 
 class RoutedEngine:
@@ -46,15 +48,15 @@ class RoutedEngine:
 
     @property
     def stats(self) -> dict:
-        """One engine's stats as they are; with several, counters summed plus ``by_model``."""
+        """One engine's stats as they are; with several, ``COUNTERS`` summed plus ``by_model``."""
         per = {name: dict(getattr(e, "stats", {})) for name, e in self.engines.items()}
         if len(per) == 1:
             return next(iter(per.values()))
         out: dict = {}
         for stats in per.values():
-            for k, v in stats.items():
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    out[k] = out.get(k, 0) + v
+            for k in COUNTERS:
+                if k in stats:
+                    out[k] = out.get(k, 0) + stats[k]
         out["by_model"] = per
         return out
 
