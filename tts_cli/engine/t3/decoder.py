@@ -393,6 +393,16 @@ class _LoopState:
         self.budget, self.ids = self.budget[keep], self.ids[keep]
 
 
+def attention(q, k, v, mask, scale: float) -> torch.Tensor:
+    """Rows' attention output, ``(rows, queries, heads * head_dim)``: the matmul form for one
+    query on CPU (``single_query_attention``), else PyTorch's fused SDPA."""
+    if q.size(2) == 1 and q.device.type == "cpu":
+        o = single_query_attention(q, k, v, mask, scale)
+    else:
+        o = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale)
+    return o.transpose(1, 2).reshape(q.size(0), q.size(2), -1)
+
+
 def single_query_attention(q, k, v, mask, scale: float) -> torch.Tensor:
     """Attention for one query per row as two batched matmuls.
 

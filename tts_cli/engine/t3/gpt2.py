@@ -15,9 +15,8 @@ second token); here a row stops at its stop token wherever it comes.
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
-from tts_cli.engine.t3.decoder import CHECK_EVERY_STEPS, BatchedDecoder, single_query_attention
+from tts_cli.engine.t3.decoder import CHECK_EVERY_STEPS, BatchedDecoder, attention
 
 
 class BatchedTurboT3(BatchedDecoder):
@@ -97,13 +96,7 @@ class BatchedTurboT3(BatchedDecoder):
                 cv[i, :rows].index_copy_(2, write_at, v)
             keys = ck[i, :rows, :, :attend]
             values = cv[i, :rows, :, :attend]
-            if q_len == 1 and h.device.type == "cpu":
-                o = single_query_attention(q, keys, values, mask, self.scaling)
-            else:
-                o = F.scaled_dot_product_attention(
-                    q, keys, values, attn_mask=mask, scale=self.scaling
-                )
-            o = o.transpose(1, 2).reshape(rows, q_len, -1)
+            o = attention(q, keys, values, mask, self.scaling)
             h = h + attn.c_proj(o)
             h = h + block.mlp(block.ln_2(h))
         return self.tfmr.ln_f(h)

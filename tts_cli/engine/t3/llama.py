@@ -13,10 +13,9 @@ position 0. Rotary positions are each row's cache slot minus its padding.
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
 from tts_cli.engine.t3.alignment import AlignmentGuard, GuardRules
-from tts_cli.engine.t3.decoder import CHECK_EVERY_STEPS, BatchedDecoder, single_query_attention
+from tts_cli.engine.t3.decoder import CHECK_EVERY_STEPS, BatchedDecoder, attention
 
 
 class BatchedT3(BatchedDecoder):
@@ -132,13 +131,7 @@ class BatchedT3(BatchedDecoder):
                 values = values.repeat_interleave(self.kv_groups, dim=1)
             if i in want:
                 align += self._text_attention(q, keys, mask, want[i])
-            if q_len == 1 and h.device.type == "cpu":
-                o = single_query_attention(q, keys, values, mask, self.scaling)
-            else:
-                o = F.scaled_dot_product_attention(
-                    q, keys, values, attn_mask=mask, scale=self.scaling
-                )
-            o = o.transpose(1, 2).reshape(rows, q_len, -1)
+            o = attention(q, keys, values, mask, self.scaling)
             h = h + attn.o_proj(o)
             h = h + layer.mlp(layer.post_attention_layernorm(h))
         h = self.tfmr.norm(h)
