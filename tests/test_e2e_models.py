@@ -50,17 +50,15 @@ def _run(tmp_path, text: str, model_dir, **kw) -> tuple[dict, np.ndarray]:
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "book.wav"
     dirs = model_dir if isinstance(model_dir, tuple) else (model_dir,)
+    fields = dict(max_new_tokens=12, seed=0, voice_cache=False) | kw
     req = RunRequest(
         input=str(src),
         output=str(out),
         model_dirs=dirs,
         device="cpu",
-        max_new_tokens=kw.pop("max_new_tokens", 12),
-        seed=0,
         json_out=True,
         quiet=True,
-        voice_cache=False,
-        **kw,
+        **fields,
     )
     summary = execute(req)
     audio, rate = sf.read(out, dtype="float32")
@@ -110,11 +108,20 @@ def test_the_stock_engine_reads_a_french_book_with_the_multilingual_model(
     assert audio.size > 0
 
 
-def test_turbo_reads_an_english_book(turbo_model_dir, tmp_path, loads, caplog):
+def test_turbo_reads_an_english_book_in_a_cloned_voice(turbo_model_dir, tmp_path, loads, caplog):
+    from tts_cli.testing.checkpoint import write_reference_wav
+
+    voice = write_reference_wav(tmp_path / "voice.wav", seconds=6.0, seed=3)
     text = "The captain walked along the harbour at dawn.\n\nThe gulls followed him home.\n"
+    opts = dict(model="turbo", cfg_weight=0.3, voice=voice, voice_cache=True)
     with caplog.at_level("WARNING"):
-        summary, audio = _run(tmp_path, text, turbo_model_dir, model="turbo", cfg_weight=0.3)
-    assert loads == ["turbo"]
+        summary, audio = _run(
+            tmp_path, text, turbo_model_dir, voice_cache_dir=tmp_path / "vc", **opts
+        )
+    assert summary["engine_stats"]["voice_cache_hit"] is False
+    again, _ = _run(tmp_path, text, turbo_model_dir, voice_cache_dir=tmp_path / "vc", **opts)
+    assert again["engine_stats"]["voice_cache_hit"] is True
+    assert loads == ["turbo", "turbo"]
     assert summary["models"] == {"turbo": 2}
     assert "--cfg-weight has no effect on the Chatterbox Turbo model" in caplog.text
     assert audio.size >= summary["tokens"] * SAMPLES_PER_TOKEN * 0.5
@@ -146,18 +153,30 @@ def _write(tmp_path: Path, text: str) -> Path:
     return src
 
 
-def test_hebrew_without_its_package_stops_before_loading_with_the_pip_command(
-    hub_model_dir, tmp_path
+@pytest.mark.parametrize(
+    ("lang", "text", "module", "pip"),
+    [
+        ("he", "שלום עולם, מה שלומך היום?", "dicta_onnx", "pip install dicta-onnx"),
+        (
+            "ru",
+            "Добрый вечер, как у вас дела сегодня?",
+            "russian_text_stresser",
+            "pip install git+https://github.com/Vuizur/add-stress-to-epub",
+        ),
+    ],
+)
+def test_a_language_without_its_package_stops_before_loading_with_the_pip_command(
+    hub_model_dir, tmp_path, lang, text, module, pip
 ):
     import importlib.util
 
-    if importlib.util.find_spec("dicta_onnx") is not None:
-        pytest.skip("dicta_onnx is installed here")
-    src = _write(tmp_path, "שלום עולם, מה שלומך היום?\n")
-    out = tmp_path / "he.wav"
+    if importlib.util.find_spec(module) is not None:
+        pytest.skip(f"{module} is installed here")
+    src = _write(tmp_path, text + "\n")
+    out = tmp_path / f"{lang}.wav"
     env = dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", COLUMNS="200")
     proc = subprocess.run(
-        [sys.executable, "-m", "tts_cli", str(src), "-o", str(out), "--lang", "he"]
+        [sys.executable, "-m", "tts_cli", str(src), "-o", str(out), "--lang", lang]
         + ["--model-dir", str(hub_model_dir), "--device", "cpu"],
         capture_output=True,
         text=True,
@@ -165,10 +184,10 @@ def test_hebrew_without_its_package_stops_before_loading_with_the_pip_command(
         env=env,
         timeout=300,
     )
-    assert proc.returncode != 0
+    assert proc.returncode == 4  # ModelError
     err = proc.stderr.strip()
     assert "Traceback" not in err
-    assert "dicta_onnx" in err and "pip install dicta-onnx" in err
+    assert module in err and pip in err
     assert len([line for line in err.splitlines() if "error" in line.lower()]) == 1
     assert not out.exists()
 

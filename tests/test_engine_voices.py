@@ -34,6 +34,8 @@ def test_key_follows_content_model_and_exaggeration(tmp_path):
     assert voice_key(voice, "model-a", 0.7) != base
     other = reference_wav(2.0, seed=5)
     assert voice_key(other, "model-a", 0.5) != base
+    # a model without an emotion input (Turbo) has its own, stable key
+    assert voice_key(voice, "model-a", None) == voice_key(copy, "model-a", None) != base
 
 
 def test_damaged_cache_entry_is_recomputed(tmp_path):

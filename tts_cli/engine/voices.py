@@ -38,13 +38,14 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def voice_key(voice: Path, model_identity: str, exaggeration: float) -> str:
-    """Cache key: the voice file's content hash, the model's identity and the exaggeration."""
+def voice_key(voice: Path, model_identity: str, exaggeration: float | None) -> str:
+    """Cache key: the voice file's content hash, the model's identity and the exaggeration
+    (None for models without an emotion input, such as Turbo)."""
     h = hashlib.sha256()
     h.update(f"ttsgen-voice-v{CACHE_FORMAT}\0".encode())
     h.update(file_digest(voice).encode() + b"\0")
     h.update(model_identity.encode() + b"\0")
-    h.update(repr(float(exaggeration)).encode())
+    h.update(repr(None if exaggeration is None else float(exaggeration)).encode())
     return h.hexdigest()[:40]
 
 
@@ -59,7 +60,7 @@ class VoiceCache:
     def path_for(self, key: str) -> Path:
         return self.root / f"{key}.pt"
 
-    def conditionals(self, model, voice: Path | None, exaggeration: float):
+    def conditionals(self, model, voice: Path | None, exaggeration: float | None):
         """Conditionals for ``voice`` (None: built-in voice, never cached); returns (conds, hit)."""
         if voice is None:
             return adapter.prepare_conditionals(model, None, exaggeration), False
