@@ -52,8 +52,10 @@ def test_loaded_weights_are_the_saved_ones(tiny_model_dir, tiny_model):
 
 def test_wrong_shape_t3_file_is_an_error_naming_the_file(tiny_model_dir, tmp_path):
     config = json.loads((tiny_model_dir / "ttsgen.json").read_text())
-    config["t3"]["llama_config"]["intermediate_size"] = 384  # the saved MLP is 256 wide
-    config["t3"]["llama_config_name"] = "ttsgen_tiny_wrong"
+    assert config["format"] == 2  # one section per model family
+    t3 = config["english"]["t3"]
+    t3["llama_config"]["intermediate_size"] = 384  # the saved MLP is 256 wide
+    t3["llama_config_name"] = "ttsgen_tiny_wrong"
     folder = linked_copy(
         tiny_model_dir, tmp_path / "m", {"ttsgen.json": json.dumps(config).encode()}
     )

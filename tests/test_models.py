@@ -251,3 +251,13 @@ def test_a_failed_download_is_a_one_line_error(monkeypatch):
     message = str(err.value)
     assert "could not download t3_cfg.safetensors of ResembleAI/chatterbox" in message
     assert "--model-dir" in message and "\n" not in message
+
+
+def test_a_format_1_ttsgen_json_still_describes_the_english_t3(tmp_path):
+    from tts_cli.models.folders import read_config
+
+    folder = _complete(tmp_path / "old", ENGLISH)
+    t3 = {"llama_config_name": "tiny", "llama_config": {"num_hidden_layers": 2}}
+    (folder / "ttsgen.json").write_text(json.dumps({"format": 1, "t3": t3}), encoding="utf-8")
+    assert read_config(folder) == {"english": {"t3": t3}}
+    assert scan(folder)["english"].folder.t3_config == t3
