@@ -46,12 +46,18 @@ class ReplayOnce:
 
 
 @pytest.fixture()
-def use_tiny_model(monkeypatch, tiny_model):
+def use_tiny_model(monkeypatch, tiny_model, tiny_model_dir):
     from tts_cli import runner
+    from tts_cli.models import folders
 
-    make_engine = runner._make_engine
-    monkeypatch.setattr("tts_cli.engine.adapter.load_model", lambda spec: tiny_model)
-    monkeypatch.setattr(runner, "_make_engine", lambda *a: ReplayOnce(make_engine(*a)))
+    real_resolve, make_engines = folders.resolve_folders, runner._make_engines
+    monkeypatch.setattr(
+        folders,
+        "resolve_folders",
+        lambda needed, dirs=None, **kw: real_resolve(needed, [tiny_model_dir]),
+    )
+    monkeypatch.setattr("tts_cli.engine.adapter.load_folder", lambda *a: tiny_model)
+    monkeypatch.setattr(runner, "_make_engines", lambda *a: ReplayOnce(make_engines(*a)))
 
 
 def run(out: Path, **extra) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tts_cli.text import speakable
@@ -54,9 +56,10 @@ def test_nothing_to_say(source):
     assert speakable(source, "en") == ""
 
 
-def test_long_digit_strings_are_left_alone():
-    # languages without a verbalizer of their own leave them for the model
-    assert "1234567890123456789" in speakable("Call 1234567890123456789 now", "sv")
+def test_long_digit_strings_are_read_digit_by_digit_without_a_verbalizer():
+    # languages without rules of their own still give the model no digit
+    assert speakable("Ring 120034 nu", "sv") == "Ring etthundratjugotusentrettiofyra nu."
+    assert speakable("Ring 0701234 nu", "sv") == ("Ring noll sju noll ett två tre fyra nu.")
 
 
 def test_long_digit_strings_are_read_digit_by_digit_in_english():
@@ -81,3 +84,40 @@ def test_long_digit_strings_are_read_digit_by_digit_in_english():
 def test_roman_numerals_after_heading_words_are_read_as_numbers(source, lang, expected):
     # regression: "CHAPTER I" was read with the pronoun "I"
     assert speakable(source, lang) == expected
+
+
+_FORM_TOKENS = (
+    "0", "00", "5", "12", "1.5", "3,5", "1990", "7.", "2:30", "x", "Abc", "€", "%", "-", "/",
+    "+", "1/2", "04.05.2006", "III", "Dr.", "§", "#3", "a1b2", "B52s", "MP3", "COVID-19", "4K",
+    "5 €", "$3", "10:00-11:00", "1st", "2e", "3º", "-4", "1,000,000", "3.14159",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "fr", "it", "pt", "ru", "zh"])
+def test_no_mix_of_written_forms_breaks_a_verbalizer_or_leaves_a_digit(lang):
+    import random
+
+    from tts_cli.text.normalize import verbalizer
+
+    rng = random.Random(lang)
+    for _ in range(400):
+        text = " ".join(rng.choice(_FORM_TOKENS) for _ in range(rng.randint(1, 6)))
+        verbalizer(lang)(text)  # raises on a rule bug (speakable would hide it)
+        spoken = speakable(text, lang)
+        assert not re.search(r"[\d/]", spoken), (text, spoken)
+
+
+def test_a_failing_verbalizer_falls_back_to_numbers_and_warns(monkeypatch, caplog):
+    from tts_cli.text import normalize
+
+    def broken(text):
+        raise IndexError("no such group")
+
+    monkeypatch.setattr(normalize, "verbalizer", lambda lang: broken)
+    with caplog.at_level("WARNING"):
+        assert speakable("Room 12, floor 3.", "en") == "Room twelve, floor three."
+    assert "the en text rules failed" in caplog.text
+
+
+def test_digits_no_rule_knows_are_still_spoken():
+    assert speakable("The droid R2D2 hummed.", "en") == "The droid R two D two hummed."

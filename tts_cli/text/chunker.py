@@ -143,6 +143,8 @@ def split_long(
             if space < 0:
                 m = _SPACE.search(text, pos + floor, window_end)
                 space = m.start() if m else -1
+            if space < 0:  # a short piece is better than a cut inside a word
+                space = text.rfind(" ", pos + 1, pos + floor)
             cut = space + 1 if space > pos else window_end
         # Keep trailing whitespace with the piece before.
         while cut < end and text[cut].isspace():
@@ -268,5 +270,34 @@ def enforce_max(
             spans = [Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)) for a, b in parts]
             if all(s.chars <= limit for s in spans) or shrink < 8:
                 break
+        if any(_inside_word(text, s.start) for s in spans[1:]):
+            spans = _pack_words(text, chunk, limit, measure) or spans  # whole words if they fit
         out.extend(spans)
+    return out
+
+
+def _inside_word(text: str, pos: int) -> bool:
+    return 0 < pos < len(text) and not text[pos - 1].isspace() and not text[pos].isspace()
+
+
+def _pack_words(text: str, chunk: Span, limit: int, measure: Measure) -> list[Span] | None:
+    """``chunk`` cut only between words, each piece as long as fits ``limit`` once spoken;
+    None when a single word says more than that (then only a cut inside it can help)."""
+    words = [m.span() for m in re.finditer(r"\S+\s*", text[chunk.start : chunk.end])]
+    out: list[Span] = []
+    a = b = None
+    for ws, we in words:
+        ws, we = chunk.start + ws, chunk.start + we
+        if a is None:
+            a, b = chunk.start, we  # leading space stays with the first piece
+            continue
+        if measure(text[a:we], chunk.lang) <= limit:
+            b = we
+            continue
+        out.append(Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)))
+        a, b = ws, we
+    if a is not None:
+        out.append(Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)))
+    if not out or any(s.chars > limit for s in out):
+        return None
     return out

@@ -60,7 +60,7 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\s?){3,}|\s*…")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _COMMA_RUN = re.compile(r"(?:,\s*){2,}")
 _COMMA_BEFORE_CLOSE = re.compile(r",\s*([\"')]+)$")
-_UNVOICED = re.compile(r"[#*|~^<>{}\[\]\\=+@`\u200b-\u200f\u2028-\u202f\u2060\ufeff]")
+_UNVOICED = re.compile(r"[/#*|~^<>{}\[\]\\=+@`\u200b-\u200f\u2028-\u202f\u2060\ufeff]")
 
 
 @functools.cache
@@ -72,6 +72,17 @@ def verbalizer(lang: str) -> Callable[[str], str]:
     return functools.partial(numbers.verbalize, lang=lang)
 
 
+def _verbalized(text: str, lang: str) -> str:
+    """``lang``'s verbalizer on ``text``; a verbalizer bug never stops a book: the passage
+    then gets the plain number speller, and the problem is logged once per passage."""
+    try:
+        return verbalizer(lang)(text)
+    except Exception:  # noqa: BLE001 - any bug in a rule set
+        logger.warning("the %s text rules failed on %r; numbers only there", lang, text[:80])
+        logger.debug("verbalizer failure", exc_info=True)
+        return numbers.verbalize(text, lang)
+
+
 _GROWS = re.compile(r"[\d&%$£€¥₩@#+=<>/°§²³]")
 
 
@@ -79,7 +90,7 @@ def may_grow(text: str, lang: str) -> bool:
     """Whether ``speakable(text, lang)`` may be longer than ``text`` with its spaces collapsed
     (plus a final stop): digits and symbols, or anything ``lang``'s verbalizer rewrites
     (abbreviations, titles, regnal numerals). Everything else only shortens the text."""
-    return bool(_GROWS.search(text)) or verbalizer(lang)(text) != text
+    return bool(_GROWS.search(text)) or _verbalized(text, lang) != text
 
 
 def speakable(
@@ -102,7 +113,7 @@ def speakable(
     text = _FOOTNOTE.sub(" ", text)
     text = _UNDERSCORE.sub("", text)
     text = ORNAMENT.sub(", ", text)  # "* * *", "---", "~~~": a pause, never words
-    text = verbalizer(lang)(text)
+    text = numbers.spell_leftovers(_verbalized(text, lang), lang)
     if lexicon:
         text, used = lexicon.apply(text, lang)
         if counts is not None:

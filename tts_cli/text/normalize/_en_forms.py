@@ -200,8 +200,9 @@ def say_money(m: re.Match[str]) -> str:
     one, many, minor1, minor_n = _CURRENCIES[m.group("cur")]
     raw = m.group("num").replace(",", "")
     whole, _, frac = raw.partition(".")
-    scale = m.group("scale")
-    per = f" per {_PER[m.group('per')]}" if m.group("per") else ""
+    groups = m.groupdict()  # MONEY_AFTER ("5 €") has no scale or per group
+    scale = groups.get("scale")
+    per = f" per {_PER[groups['per']]}" if groups.get("per") else ""
     if scale:
         scale = _SCALE_ABBR.get(scale.lower(), scale.lower())
         return f"{number(raw, False)} {scale} {many}{per}"

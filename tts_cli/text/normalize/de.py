@@ -199,7 +199,7 @@ _DECADE = re.compile(r"(?<![\w.,])(\d{2,4})er(?=\b|n\b|s\b|jahre)")
 _RANGE = re.compile(rf"(?<![\w.,])({NUM})\s?[-–]\s?({NUM})(?![\w.,]\d|\w)")
 _SCALED = re.compile(rf"(?<![\w.,])(-?{NUM})\s({SCALE})(?!\w)")
 _NUMBER = re.compile(
-    rf"(?<![\w,])(?P<neg>[-−](?=\d))?(?P<num>{NUM})(?P<ver>(?:\.\d+)+)?(?![\w])(?P<after>\s+\S+)?"
+    rf"(?<![\w,])(?P<neg>[-−](?=\d))?(?P<num>{NUM})(?P<ver>(?:\.\d+)+)?(?![\w])(?=(?P<after>\s+\S+))?"
 )
 _VERSION = re.compile(r"\b(Version|Vers\.|Ver\.|v)\s?(\d+(?:\.\d+)+)(?![\d,])")
 # digits after a phone word are read one by one: "Telefon 030 1234567"
@@ -233,16 +233,15 @@ def _is_year(m: re.Match[str], value: int) -> bool:
 
 def _number(m: re.Match[str]) -> str:
     raw = m["num"]
-    after = m["after"] or ""
     if m["ver"]:  # "3.10" is a version or section number: "drei Punkt zehn"
         parts = [raw, *m["ver"].split(".")[1:]]
-        return " Punkt ".join(cardinal(int(p)) if len(p) < 16 else digits(p) for p in parts) + after
+        return " Punkt ".join(cardinal(int(p)) if len(p) < 16 else digits(p) for p in parts)
     whole = raw.replace(".", "").replace("\u00a0", "").replace("\u202f", "").partition(",")[0]
     if len(whole) > 21 or (len(raw) > 1 and raw[0] == "0" and raw.isdigit()):
-        return digits(raw) + after
+        return digits(raw)
     value = int(whole)
     words = year(value) if "," not in raw and _is_year(m, value) else number(raw)
-    return ("minus " if m["neg"] else "") + words + after
+    return ("minus " if m["neg"] else "") + words
 
 
 def _phone_digits(raw: str) -> str:

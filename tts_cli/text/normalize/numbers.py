@@ -73,6 +73,8 @@ def _spell_number(m: re.Match[str], lang: str) -> str:
     suffix = m.group("suffix") or ""
     if n2w_lang is None or convert is None or sum(c.isdigit() for c in raw) > _MAX_DIGITS:
         return m.group(0)
+    if raw.isdigit() and len(raw) > 1 and raw[0] == "0":  # "0701234": a code, digit by digit
+        return " ".join(convert(int(d), lang=n2w_lang) for d in raw) + suffix
     decimal_comma = lang in _DECIMAL_COMMA
     dec_mark, group_marks = (",", ". \u00a0\u202f") if decimal_comma else (".", ",\u00a0\u202f")
     sep = m.group("sep")
@@ -138,3 +140,31 @@ def verbalize(text: str, lang: str) -> str:
         text = _CURRENCY.sub(lambda m: f"{m.group(2)} {_CURRENCY_EN[m.group(1)]}", text)
     text = _HEADING_ROMAN.sub(_roman_to_digits, text)
     return spell_numbers(text, lang)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_LEFTOVER_MAX_DIGITS = 6  # longer runs (codes, ids) are read digit by digit
+
+
+def spell_leftovers(text: str, lang: str) -> str:
+    """Digits a verbalizer left (serials like "a1b2", odd groupings) as words of ``lang``, so
+    no digit reaches the model; unchanged where num2words does not know the language."""
+    if not _DIGIT.search(text):
+        return text
+    n2w_lang = PROFILES[lang].num2words_lang if lang in PROFILES else None
+    convert = _num2words()
+    if n2w_lang is None or convert is None:
+        return text
+
+    def words(m: re.Match[str]) -> str:
+        raw = m.group(0)
+        try:
+            if len(raw) <= _LEFTOVER_MAX_DIGITS and not (len(raw) > 1 and raw[0] == "0"):
+                spoken = convert(int(raw), lang=n2w_lang)
+            else:
+                spoken = " ".join(convert(int(d), lang=n2w_lang) for d in raw)
+        except (NotImplementedError, ValueError, OverflowError, TypeError, KeyError):
+            return raw
+        return f" {spoken} "
+
+    return _DIGIT_RUN.sub(words, text)
