@@ -4,38 +4,13 @@ from __future__ import annotations
 
 import pytest
 import torch
-import torch.nn.functional as F
-from engine_support import fresh, t3_cond, tiny_t3
+from engine_support import t3_cond, tiny_t3
+from t3_support import GREEDY, STOP
+from t3_support import stock_tokens as _stock_tokens
+from t3_support import text_ids as _text
 
 from tts_cli.engine.sampling import SamplingParams
 from tts_cli.engine.t3 import BatchedT3
-
-# top_p this small keeps only the most likely token: sampling becomes deterministic
-GREEDY = SamplingParams(
-    temperature=0.8, repetition_penalty=1.2, min_p=0.05, top_p=1e-6, cfg_weight=0.5
-)
-STOP = 6562
-
-
-def _text(n: int, seed: int) -> torch.Tensor:
-    g = torch.Generator().manual_seed(seed)
-    return torch.randint(3, 200, (n,), generator=g)
-
-
-def _stock_tokens(t3, cond, ids: torch.Tensor, budget: int, params: SamplingParams) -> torch.Tensor:
-    text = F.pad(F.pad(ids[None], (1, 0), value=255), (0, 1), value=0)
-    text = torch.cat([text, text])  # CFG rows, as ChatterboxTTS.generate builds them
-    out = t3.inference(
-        t3_cond=fresh(cond),
-        text_tokens=text,
-        max_new_tokens=budget,
-        temperature=params.temperature,
-        cfg_weight=params.cfg_weight,
-        repetition_penalty=params.repetition_penalty,
-        min_p=params.min_p,
-        top_p=params.top_p,
-    )
-    return out[0]
 
 
 @pytest.fixture(scope="module")
