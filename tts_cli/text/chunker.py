@@ -122,12 +122,21 @@ def _snap_to_spaces(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def split_long(
-    text: str, start: int, end: int, max_chars: int, min_chars: int, ratio: float
+    text: str,
+    start: int,
+    end: int,
+    max_chars: int,
+    min_chars: int,
+    ratio: float,
+    inside_words: bool = False,
 ) -> list[tuple[int, int]]:
     """Cut ``text[start:end]`` into spans of at most ``max_chars`` speakable characters.
 
     ``ratio`` estimates speakable length per source character (numbers grow
-    when spelled out), so cuts are chosen on source offsets.
+    when spelled out), so cuts are chosen on source offsets. A word longer than the
+    window is kept whole (the estimate may be wrong for it; ``enforce_max`` measures),
+    unless ``inside_words`` or it is several windows long: then it is cut, where digits meet
+    letters if it can be.
     """
     limit = max(1, int(max_chars / max(ratio, 0.1)))
     floor = max(1, int(min_chars / max(ratio, 0.1)))
@@ -145,7 +154,12 @@ def split_long(
                 space = m.start() if m else -1
             if space < 0:  # a short piece is better than a cut inside a word
                 space = text.rfind(" ", pos + 1, pos + floor)
-            cut = space + 1 if space > pos else window_end
+            if space > pos:
+                cut = space + 1
+            else:
+                # the word's end, when the word is not many windows long (then it is no word)
+                m = None if inside_words else _SPACE.search(text, window_end, pos + 4 * limit)
+                cut = m.start() if m else _word_cut(text, pos, window_end)
         # Keep trailing whitespace with the piece before.
         while cut < end and text[cut].isspace():
             cut += 1
@@ -263,41 +277,24 @@ def enforce_max(
             out.append(chunk)
             continue
         ratio = chunk.chars / max(1, len(text[chunk.start : chunk.end].strip()))
-        shrink = limit
-        while True:
-            shrink = int(shrink * 0.9)
-            parts = split_long(text, chunk.start, chunk.end, shrink, 1, ratio)
-            spans = [Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)) for a, b in parts]
-            if all(s.chars <= limit for s in spans) or shrink < 8:
+        for inside_words in (False, True):  # cut inside a word only when one says too much
+            shrink = limit
+            while True:
+                shrink = int(shrink * 0.9)
+                parts = split_long(text, chunk.start, chunk.end, shrink, 1, ratio, inside_words)
+                spans = [Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)) for a, b in parts]
+                if all(s.chars <= limit for s in spans) or shrink < 8:
+                    break
+            if all(s.chars <= limit for s in spans):
                 break
-        if any(_inside_word(text, s.start) for s in spans[1:]):
-            spans = _pack_words(text, chunk, limit, measure) or spans  # whole words if they fit
         out.extend(spans)
     return out
 
 
-def _inside_word(text: str, pos: int) -> bool:
-    return 0 < pos < len(text) and not text[pos - 1].isspace() and not text[pos].isspace()
-
-
-def _pack_words(text: str, chunk: Span, limit: int, measure: Measure) -> list[Span] | None:
-    """``chunk`` cut only between words, each piece as long as fits ``limit`` once spoken;
-    None when a single word says more than that (then only a cut inside it can help)."""
-    words = [m.span() for m in re.finditer(r"\S+\s*", text[chunk.start : chunk.end])]
-    out: list[Span] = []
-    a = b = None
-    for ws, we in words:
-        ws, we = chunk.start + ws, chunk.start + we
-        if a is None:
-            a, b = chunk.start, we  # leading space stays with the first piece
-            continue
-        if measure(text[a:we], chunk.lang) <= limit:
-            b = we
-            continue
-        out.append(Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)))
-        a, b = ws, we
-    if a is not None:
-        out.append(Span(a, b, chunk.lang, measure(text[a:b], chunk.lang)))
-    if not out or any(s.chars > limit for s in out):
-        return None
-    return out
+def _word_cut(text: str, pos: int, window_end: int) -> int:
+    """Where to cut a word that does not fit: its last change between digits and letters
+    ("12222|A"), so both sides stay speakable; else the end of the window."""
+    for i in range(window_end, pos + 1, -1):
+        if i < len(text) and text[i - 1].isdigit() != text[i].isdigit():
+            return i
+    return window_end
