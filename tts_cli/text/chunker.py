@@ -287,7 +287,8 @@ def enforce_max(
                     break
             if all(s.chars <= limit for s in spans):
                 break
-        out.extend(spans)
+        # words that were cut but fit whole are joined again
+        out.extend(_join_cut_words(text, spans, limit, measure))
     return out
 
 
@@ -298,3 +299,19 @@ def _word_cut(text: str, pos: int, window_end: int) -> int:
         if i < len(text) and text[i - 1].isdigit() != text[i].isdigit():
             return i
     return window_end
+
+
+def _join_cut_words(text: str, spans: list[Span], limit: int, measure: Measure) -> list[Span]:
+    """Neighbours cut apart inside a word, joined wherever the join still fits ``limit``."""
+    joined = [spans[0]]
+    for span in spans[1:]:
+        prev = joined[-1]
+        if 0 < span.start < len(text) and not (
+            text[span.start - 1].isspace() or text[span.start].isspace()
+        ):
+            chars = measure(text[prev.start : span.end], span.lang)
+            if chars <= limit:
+                joined[-1] = Span(prev.start, span.end, span.lang, chars)
+                continue
+        joined.append(span)
+    return joined
