@@ -287,7 +287,7 @@ def download_family(fam: ModelFamily) -> Path:
     path = None
     for name in fam.files.values():
         try:
-            path = hf_hub_download(repo_id=fam.hub_repo, filename=name)
+            path = Path(hf_hub_download(repo_id=fam.hub_repo, filename=name))
         except Exception as e:  # noqa: BLE001 - see above
             if name == fam.files.get("conds"):
                 continue  # optional: a --voice then stands in for the built-in voice
@@ -297,5 +297,4 @@ def download_family(fam: ModelFamily) -> Path:
             hf_hub_download(repo_id=fam.hub_repo, filename=name)
         except Exception as e:  # noqa: BLE001 - extras only improve some languages
             logger.warning("could not download %s of %s (%s)", name, fam.hub_repo, e)
-    assert path is not None
-    return Path(path).parent
+    return path.parent  # the t3 file is required, so a path is set or an error was raised

@@ -307,6 +307,21 @@ class BatchedDecoder:
         return self._head(out)
 
     # ------------------------------------------------------------------ subclass hooks
+    def _cached_kv(self, layer: int, k, v, write_at, attend: int):
+        """Write this call's keys/values of ``layer`` into the static cache at ``write_at`` (an
+        int slot when prefilling; a device tensor when decoding, so the step stays
+        graph-capturable) and return the cached keys/values of its first ``attend``
+        positions."""
+        rows, q_len = k.size(0), k.size(2)
+        ck, cv = self._cache_k[layer, :rows], self._cache_v[layer, :rows]
+        if isinstance(write_at, int):
+            ck[:, :, write_at : write_at + q_len] = k
+            cv[:, :, write_at : write_at + q_len] = v
+        else:
+            ck.index_copy_(2, write_at, k)
+            cv.index_copy_(2, write_at, v)
+        return ck[:, :, :attend], cv[:, :, :attend]
+
     def _geometry(self) -> tuple[int, int, int]:
         """(layers, kv heads, head dim) of the static cache."""
         raise NotImplementedError

@@ -80,7 +80,6 @@ class BatchedTurboT3(BatchedDecoder):
         """Run every GPT-2 block; writes this call's keys/values into the static cache."""
         rows, q_len, _ = h.shape
         h = h + self.tfmr.wpe(positions)
-        ck, cv = self._cache_k, self._cache_v
         for i, block in enumerate(self.blocks):
             attn = block.attn
             qkv = attn.c_attn(block.ln_1(h))
@@ -88,14 +87,7 @@ class BatchedTurboT3(BatchedDecoder):
                 t.view(rows, q_len, self.n_heads, self.head_dim).transpose(1, 2)
                 for t in qkv.split(self.hidden, dim=2)
             )
-            if isinstance(write_at, int):
-                ck[i, :rows, :, write_at : write_at + q_len] = k
-                cv[i, :rows, :, write_at : write_at + q_len] = v
-            else:  # decode: slot is a device tensor, so the step stays graph-capturable
-                ck[i, :rows].index_copy_(2, write_at, k)
-                cv[i, :rows].index_copy_(2, write_at, v)
-            keys = ck[i, :rows, :, :attend]
-            values = cv[i, :rows, :, :attend]
+            keys, values = self._cached_kv(i, k, v, write_at, attend)
             o = attention(q, keys, values, mask, self.scaling)
             h = h + attn.c_proj(o)
             h = h + block.mlp(block.ln_2(h))

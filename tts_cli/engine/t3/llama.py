@@ -107,7 +107,6 @@ class BatchedT3(BatchedDecoder):
         cos_t, sin_t = self._rope
         cos = cos_t[positions].unsqueeze(1)  # (rows, 1, q_len, head_dim)
         sin = sin_t[positions].unsqueeze(1)
-        ck, cv = self._cache_k, self._cache_v
         want = self._guard_heads if capture else {}
         align = []
         for i, layer in enumerate(self.layers):
@@ -118,14 +117,7 @@ class BatchedT3(BatchedDecoder):
             v = attn.v_proj(x).view(rows, q_len, -1, self.head_dim).transpose(1, 2)
             q = q * cos + _rotate_half(q) * sin
             k = k * cos + _rotate_half(k) * sin
-            if isinstance(write_at, int):
-                ck[i, :rows, :, write_at : write_at + q_len] = k
-                cv[i, :rows, :, write_at : write_at + q_len] = v
-            else:  # decode: slot is a device tensor, so the step stays graph-capturable
-                ck[i, :rows].index_copy_(2, write_at, k)
-                cv[i, :rows].index_copy_(2, write_at, v)
-            keys = ck[i, :rows, :, :attend]
-            values = cv[i, :rows, :, :attend]
+            keys, values = self._cached_kv(i, k, v, write_at, attend)
             if self.kv_groups > 1:
                 keys = keys.repeat_interleave(self.kv_groups, dim=1)
                 values = values.repeat_interleave(self.kv_groups, dim=1)
