@@ -95,6 +95,10 @@ class Request(Protocol):
     max_new_tokens: int
     model: str | None
     """The family that reads it; engines of one model ignore it."""
+    # Optional: ``seed`` (int). When a request has one, every random draw for this chunk
+    # (T3 sampling, S3Gen noise, vocoder noise) comes from a stream seeded by it alone, so
+    # its audio does not depend on batch size, batch neighbours or resume. Engines read it
+    # with ``getattr(req, "seed", None)``.
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ class SynthesisRequest:
     max_new_tokens: int
     language: str = "en"
     model: str | None = None
+    seed: int | None = None
+    """This chunk's own random stream (see ``Request``); None: the engine's shared one."""
 
 
 @dataclass
@@ -117,6 +123,9 @@ class ChunkAudio:
     """float32 mono samples at 24 kHz."""
     tokens: int
     """Valid speech tokens spoken (each is 960 samples of audio)."""
+    stopped: bool | None = None
+    """Whether T3 ended the chunk with a stop token (False: it ran to its token budget, the
+    usual sign of a cut-off or a runaway); None when the engine cannot tell."""
 
 
 class Engine(Protocol):

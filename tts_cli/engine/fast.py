@@ -245,6 +245,8 @@ class FastEngine:
         with self._clock("t3"):
             self._offload.activate("t3")
             raw = self.t3.generate(self.cond_emb, texts, budgets, self.params)
+            stop = tts.t3.hp.stop_speech_token
+            stopped = [bool((t == stop).any()) for t in raw]
             # stock: drop_invalid_tokens, then keep speakable tokens only
             speech = [t[t < SPEECH_VOCAB_SIZE] for t in raw]
             if fam.trailing_silence_tokens:
@@ -274,7 +276,14 @@ class FastEngine:
                 else:
                     wav = tts.watermarker.apply_watermark(wav, sample_rate=self.sample_rate_hz)
                     wav = np.ascontiguousarray(wav, dtype=np.float32)
-                out.append(ChunkAudio(index=req.index, audio=wav, tokens=int(speech[i].numel())))
+                out.append(
+                    ChunkAudio(
+                        index=req.index,
+                        audio=wav,
+                        tokens=int(speech[i].numel()),
+                        stopped=stopped[i],
+                    )
+                )
         return out
 
     # ------------------------------------------------------------------ teardown
