@@ -24,6 +24,12 @@ class Progress:
     """Seconds of speech made so far (before joins and pauses)."""
     wall_seconds: float
     """Wall time since synthesis began (model loading excluded)."""
+    chunks_reused: int = 0
+    """Chunks taken from the job's store rather than made (counted in ``chunks_done``)."""
+    chunks_made: int | None = None
+    """Chunks made in this run so far (None: ``chunks_done - chunks_reused``)."""
+    chunks_to_make: int | None = None
+    """Chunks this run has to make (None: ``chunks_total - chunks_reused``)."""
 
     @property
     def rtf(self) -> float:
@@ -32,10 +38,16 @@ class Progress:
 
     @property
     def eta_seconds(self) -> float | None:
-        """Remaining wall seconds, assuming the chunks left cost what the ones done cost."""
-        if not self.chunks_done:
+        """Remaining wall seconds, assuming the chunks left cost what the ones made cost."""
+        made = self.chunks_done - self.chunks_reused if self.chunks_made is None else self.chunks_made
+        to_make = (
+            self.chunks_total - self.chunks_reused
+            if self.chunks_to_make is None
+            else self.chunks_to_make
+        )
+        if not made:
             return None
-        return self.wall_seconds / self.chunks_done * (self.chunks_total - self.chunks_done)
+        return self.wall_seconds / made * max(0, to_make - made)
 
 
 @dataclass
@@ -65,6 +77,14 @@ class Summary:
     with several models, counters summed and each model's own under ``by_model``."""
     models: dict[str, int] = field(default_factory=dict)
     """Model name -> chunks it read (``english``, ``multilingual``, ``turbo``)."""
+    chunks_synthesized: int = 0
+    """Chunks made in this run (equal chunks of the book are made once)."""
+    chunks_reused: int = 0
+    """Chunks taken from the job's store (an earlier, interrupted or edited run)."""
+    suspect_chunks: list[dict] = field(default_factory=list)
+    """Chunks the quality gate found suspect: ``{index, reasons, action, final_reasons}``."""
+    work_dir: str | None = None
+    """The job's work directory (None when the run kept no store)."""
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -83,62 +103,146 @@ class ChunkCountMismatch(TtsgenError):
     """The engine returned a different set of chunks than it was given (a bug, never silent)."""
 
 
+class _MemoryStore:
+    """Stand-in for a job's ``ChunkStore`` when there is no work directory: chunks wait in
+    memory until the assembler takes them (tests, benchmarks, library callers)."""
+
+    corrupt = 0
+
+    def __init__(self):
+        self._chunks: dict = {}
+
+    def __contains__(self, key) -> bool:
+        return key in self._chunks
+
+    def put(self, key, chunk) -> None:
+        self._chunks[key] = chunk
+
+    def get(self, key):
+        return self._chunks.get(key)
+
+
+def _bug(problem: str) -> ChunkCountMismatch:
+    return ChunkCountMismatch(problem, "report this bug; rerun with --engine stock meanwhile")
+
+
 def synthesize_book(
-    plan, engine, assembler, *, device: str, model: str, output: str
+    plan,
+    engine,
+    assembler,
+    *,
+    device: str,
+    model: str,
+    output: str,
+    keys: list[str] | None = None,
+    seeds: list[int] | None = None,
+    work=None,
+    fresh: bool = False,
+    gate=None,
 ) -> Generator[Progress, None, Summary]:
     """Speak every chunk of ``plan`` with ``engine`` into the open ``assembler``.
 
-    Yields a ``Progress`` after each chunk; the generator's return value is the ``Summary``
-    (``yield from`` it, or catch ``StopIteration.value``). Chunks reach the assembler in plan
-    order, so a crash leaves everything finished so far in the assembler's work file.
+    ``keys``: each chunk's content key (``tts_cli.jobs.keys``; default: its index);
+    ``seeds``: each chunk's own random seed (default: none, the engine's shared stream);
+    ``work``: an open ``WorkDir``: chunks already in its store are reused (unless ``fresh``)
+    and every new chunk is stored as soon as it is made; ``gate(requests, speak)``: the
+    quality gate, which yields one checked take per request (default: every take as is).
+
+    Yields a ``Progress`` after each chunk made; the generator's return value is the
+    ``Summary`` (``yield from`` it, or catch ``StopIteration.value``). Chunks reach the
+    assembler in plan order, each as soon as it and every chunk before it are stored.
     """
+    from tts_cli.engine.base import SynthesisRequest
+    from tts_cli.jobs.store import StoredChunk
+
     chunks = list(plan.chunks)
     total = len(chunks)
-    models: dict[str, int] = {}
+    keys = keys if keys is not None else [f"chunk-{c.index}" for c in chunks]
+    if len(keys) != total or (seeds is not None and len(seeds) != total):
+        raise ValueError("need one key (and one seed) per chunk")
+    store = work.store if work is not None else _MemoryStore()
     chapter_titles = {c.first_chunk: c.title for c in plan.chapters}
     sample_rate = engine.sample_rate_hz
     start = time.perf_counter()
+
+    # 1. what is stored already (a damaged chunk counts as missing and is made again)
+    have: set[str] = set()
+    if work is not None and not fresh:
+        for key in dict.fromkeys(keys):
+            if key in store and store.get(key) is not None:
+                have.add(key)
+    reused = sum(1 for k in keys if k in have)
+    uses: dict[str, int] = {}
+    for k in keys:
+        uses[k] = uses.get(k, 0) + 1
+    stored = reused
+    todo: dict[str, SynthesisRequest] = {}
+    for c, key, i in zip(chunks, keys, range(total), strict=True):
+        if key not in have and key not in todo:  # equal chunks are spoken once
+            todo[key] = SynthesisRequest(
+                index=c.index,
+                text=c.text,
+                max_new_tokens=c.max_new_tokens,
+                language=c.language,
+                model=getattr(c, "model", None),
+                seed=None if seeds is None else seeds[i],
+            )
+    key_of = {r.index: k for k, r in todo.items()}
+    if work is not None:
+        work.start(keys, total_stored=reused)
+
+    # 2. make what is missing, storing each chunk; assemble in plan order as they land
+    state = _Assembly(chunks, keys, store, assembler, chapter_titles, sample_rate)
+    state.advance(have)
+    made = 0
     speech_samples = 0
     tokens = 0
-    done = 0
-    stream = engine.synthesize(chunks)
+    requests = list(todo.values())
+    stream = gate(requests, engine) if gate is not None else _plain(engine, requests)
     try:
-        # drain the engine: its own end-of-run work (final cleanup, stats) runs now, and
-        # an extra chunk is caught rather than ignored
-        for spoken in stream:
-            if done == total:
-                raise ChunkCountMismatch(
-                    f"engine returned more than the {total} chunks it was given",
-                    "report this bug; rerun with --engine stock meanwhile",
-                )
-            chunk = chunks[done]
-            if spoken.index != chunk.index:
-                raise ChunkCountMismatch(
-                    f"engine returned chunk {spoken.index} where chunk {chunk.index} was due",
-                    "report this bug; rerun with --engine stock meanwhile",
-                )
-            assembler.add(
-                spoken.audio,
-                pause_after=chunk.pause_after,
-                text=chunk.text,
-                chapter_title=chapter_titles.get(chunk.index),
+        for take in stream:
+            key = key_of.get(take.index)
+            if key is None or key in have:
+                raise _bug(f"engine returned chunk {take.index}, which was not asked for")
+            store.put(
+                key,
+                StoredChunk(
+                    audio=take.audio,
+                    sample_rate_hz=sample_rate,
+                    tokens=int(take.tokens),
+                    stopped=getattr(take, "stopped", None),
+                    reasons=tuple(getattr(take, "reasons", ()) or ()),
+                    action=getattr(take, "action", None),
+                    first_reasons=tuple(getattr(take, "first_reasons", ()) or ()),
+                ),
             )
-            speech_samples += len(spoken.audio)
-            tokens += spoken.tokens
-            name = getattr(chunk, "model", None)
-            if name is not None:
-                models[name] = models.get(name, 0) + 1
-            done += 1
-            yield Progress(done, total, speech_samples / sample_rate, time.perf_counter() - start)
+            have.add(key)
+            made += 1
+            speech_samples += len(take.audio)
+            tokens += int(take.tokens)
+            state.advance(have)
+            if work is not None:
+                stored += uses[key]
+                work.progress(stored)
+            yield Progress(
+                state.next,
+                total,
+                speech_samples / sample_rate,
+                time.perf_counter() - start,
+                chunks_reused=reused,
+                chunks_made=made,
+                chunks_to_make=len(requests),
+            )
     finally:
         close = getattr(stream, "close", None)
         if close is not None:
             close()
-    if done != total:
-        raise ChunkCountMismatch(
-            f"engine returned {done} of {total} chunks",
-            "report this bug; rerun with --engine stock meanwhile",
-        )
+    if made != len(requests):
+        raise _bug(f"engine returned {made} of {len(requests)} chunks")
+    if state.next != total:
+        raise _bug(f"{total - state.next} chunks are missing after synthesis")
+    if work is not None:
+        work.progress(total, force=True)
     result = assembler.close()
     wall = time.perf_counter() - start
     audio_seconds = result.duration_s
@@ -152,14 +256,74 @@ def synthesize_book(
         model=model,
         engine=engine.name,
         language=plan.language,
-        speech_seconds=speech_samples / sample_rate,
-        tokens=tokens,
+        speech_seconds=state.speech_samples / sample_rate,
+        tokens=state.tokens,
         loudness_lufs=_finite(result.integrated_lufs),
         peak_dbfs=_finite(result.peak_dbfs),
         stages=dict(engine.stage_seconds),
         engine_stats=_jsonable(getattr(engine, "stats", {})),
-        models=models,
+        models=state.models,
+        chunks_synthesized=made,
+        chunks_reused=reused,
+        suspect_chunks=state.suspects,
+        work_dir=None if work is None else str(work.path),
     )
+
+
+def _plain(engine, requests):
+    """Every take as the engine made it, checked only for order and count."""
+    expected = iter(requests)
+    for take in engine.synthesize(requests):
+        want = next(expected, None)
+        if want is None:
+            raise _bug(f"engine returned more than the {len(requests)} chunks it was given")
+        if take.index != want.index:
+            raise _bug(f"engine returned chunk {take.index} where chunk {want.index} was due")
+        yield take
+
+
+class _Assembly:
+    """Feeds stored chunks to the assembler in plan order, as far as they are available."""
+
+    def __init__(self, chunks, keys, store, assembler, chapter_titles, sample_rate):
+        self.chunks, self.keys, self.store = chunks, keys, store
+        self.assembler, self.titles, self.rate = assembler, chapter_titles, sample_rate
+        self.next = 0
+        self.speech_samples = 0
+        self.tokens = 0
+        self.models: dict[str, int] = {}
+        self.suspects: list[dict] = []
+        self._last_use = {k: i for i, k in enumerate(keys)}
+
+    def advance(self, have: set[str]) -> None:
+        while self.next < len(self.chunks) and self.keys[self.next] in have:
+            chunk, key = self.chunks[self.next], self.keys[self.next]
+            stored = self.store.get(key)
+            if stored is None:
+                raise _bug(f"stored chunk {chunk.index} vanished before assembly")
+            if isinstance(self.store, _MemoryStore) and self._last_use[key] == self.next:
+                self.store._chunks.pop(key, None)  # memory stays flat without a work dir
+            self.assembler.add(
+                stored.audio,
+                pause_after=chunk.pause_after,
+                text=chunk.text,
+                chapter_title=self.titles.get(chunk.index),
+            )
+            self.speech_samples += len(stored.audio)
+            self.tokens += stored.tokens
+            name = getattr(chunk, "model", None)
+            if name is not None:
+                self.models[name] = self.models.get(name, 0) + 1
+            if stored.first_reasons or stored.reasons:
+                self.suspects.append(
+                    {
+                        "index": chunk.index,
+                        "reasons": list(stored.first_reasons or stored.reasons),
+                        "action": stored.action or "reported",
+                        "final_reasons": list(stored.reasons),
+                    }
+                )
+            self.next += 1
 
 
 _SCALARS = (bool, int, float, str, type(None))

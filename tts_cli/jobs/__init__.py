@@ -1,0 +1,24 @@
+"""Long runs: a job's work directory, its content-addressed chunk store, and signals.
+
+* ``keys``: the content key of a chunk (everything that determines its audio) and the seed
+  derived from it;
+* ``store``: finished chunks on disk under their keys, written atomically, checksummed;
+* ``workdir``: the job's folder beside the output (manifest, lock, stale temp files);
+* ``signals``: SIGINT/SIGTERM/SIGHUP turned into a clean stop that keeps stored work.
+"""
+
+from tts_cli.jobs.keys import ChunkKeys, chunk_seed
+from tts_cli.jobs.signals import Interrupted, interruptible
+from tts_cli.jobs.store import ChunkStore, StoredChunk
+from tts_cli.jobs.workdir import WorkDir, default_work_dir
+
+__all__ = [
+    "ChunkKeys",
+    "ChunkStore",
+    "Interrupted",
+    "StoredChunk",
+    "WorkDir",
+    "chunk_seed",
+    "default_work_dir",
+    "interruptible",
+]

@@ -1,0 +1,197 @@
+"""A job's work directory: its chunk store, manifest and lock, beside the output.
+
+Layout of ``.<output name>.ttsgen/`` (or ``--work-dir``)::
+
+    job.json      manifest: format, book, output, the plan's chunk keys, progress
+    lock          held (flock) by the run working on it; a second run is refused
+    chunks/       the chunk store (``ChunkStore``)
+
+The manifest is rewritten atomically (temp file, fsync, rename). The lock is an advisory
+``flock``: the kernel drops it when its process dies, even by ``kill -9``, so a crashed run
+never blocks the next one.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from tts_cli.errors import OptionError, OutputError
+from tts_cli.jobs.store import ChunkStore
+
+logger = logging.getLogger(__name__)
+
+#: Layout version of a work directory; another value is refused (``--fresh`` starts over).
+WORKDIR_FORMAT = 1
+MANIFEST = "job.json"
+PROGRESS_EVERY_S = 5.0  # the manifest's progress is rewritten at most this often
+
+
+def default_work_dir(output: str, input: str) -> Path:
+    """Beside the output (``.book.m4b.ttsgen``); for ``-o -``, under the user's cache."""
+    if output != "-":
+        out = Path(output).expanduser()
+        return out.parent / f".{out.name}.ttsgen"
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ttsgen" / "jobs"
+    ident = "stdin" if input == "-" else str(Path(input).expanduser().resolve())
+    return base / ("stdout-" + hashlib.sha256(ident.encode()).hexdigest()[:16])
+
+
+def temp_files_of(output: Path, subtitles: Path | None = None) -> list[Path]:
+    """Temp files that a killed run writing ``output`` (and its subtitles) leaves behind."""
+    found: list[Path] = []
+    for target in (output, subtitles):
+        if target is None or not target.parent.is_dir():
+            continue
+        for pattern in (f".{target.name}.*.ttsgen.f32", f".{target.name}.*.part"):
+            found.extend(target.parent.glob(pattern))
+    return found
+
+
+class WorkDir:
+    """An open (locked) work directory; use as a context manager."""
+
+    def __init__(self, path: Path, *, book: str, output: str, fresh: bool = False):
+        self.path = Path(path).expanduser()
+        self.book = book
+        self.output = output
+        self.fresh = fresh
+        self.store = ChunkStore(self.path / "chunks")
+        self._lock_fd: int | None = None
+        self._last_progress = 0.0
+        self._manifest: dict = {}
+
+    # ---------------------------------------------------------------- open and close
+    def __enter__(self) -> WorkDir:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the work directory {self.path}: {exc.strerror}",
+                "give a writable folder with --work-dir",
+            ) from None
+        self._lock()
+        try:
+            self._check_manifest()
+            self.store.remove_temps()
+        except BaseException:
+            self._unlock()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._unlock()
+
+    def _lock(self) -> None:
+        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise OutputError(
+                    f"another ttsgen run (pid {holder}) is already working on "
+                    f"{self.output} (work directory {self.path})",
+                    "wait for it to finish, or write to another -o",
+                ) from None
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+    def _check_manifest(self) -> None:
+        """Refuse a work directory of another layout version or of another output."""
+        path = self.path / MANIFEST
+        if not path.is_file() or self.fresh:
+            return
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            logger.warning("the manifest in %s is unreadable; it will be rewritten", self.path)
+            return
+        if old.get("format") != WORKDIR_FORMAT:
+            raise OptionError(
+                f"the work directory {self.path} was made by another ttsgen version "
+                f"(layout {old.get('format')!r}, this one reads {WORKDIR_FORMAT})",
+                "add --fresh to start this book over there, or give another --work-dir",
+            )
+        if old.get("output") not in (None, self.output):
+            raise OptionError(
+                f"the work directory {self.path} belongs to another job "
+                f"({old.get('book')} -> {old.get('output')})",
+                "give another --work-dir, or add --fresh to reuse it for this book",
+            )
+
+    # ---------------------------------------------------------------- the manifest
+    def start(self, keys: list[str], *, total_stored: int) -> None:
+        """Record the plan (its chunk keys in order) before synthesis begins."""
+        self._manifest = {
+            "format": WORKDIR_FORMAT,
+            "book": self.book,
+            "output": self.output,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "status": "running",
+            "chunks_total": len(keys),
+            "chunks_stored": total_stored,
+            "keys": keys,
+        }
+        self._write_manifest()
+
+    def progress(self, stored: int, *, force: bool = False) -> None:
+        """Note how many of the plan's chunks are stored (at most every few seconds)."""
+        now = time.monotonic()
+        if not force and now - self._last_progress < PROGRESS_EVERY_S:
+            return
+        self._last_progress = now
+        self._manifest["chunks_stored"] = stored
+        self._write_manifest()
+
+    def finish(self, status: str, stored: int) -> None:
+        if not self._manifest:
+            return
+        self._manifest.update(status=status, chunks_stored=stored)
+        self._manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        try:
+            self._write_manifest()
+        except OutputError as err:  # the run's own outcome matters more than its record
+            logger.warning("%s", err)
+
+    def _write_manifest(self) -> None:
+        path = self.path / MANIFEST
+        temp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+        try:
+            with open(temp, "w", encoding="utf-8") as f:
+                json.dump(self._manifest, f, ensure_ascii=False)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temp, path)
+        except OSError as exc:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            raise OutputError(
+                f"cannot write the job manifest in {self.path}: {exc.strerror}",
+                "check the work directory is writable and has space, then rerun",
+            ) from None
+
+    def remove(self) -> None:
+        """Delete the whole work directory (``--clean`` after a successful run)."""
+        self._unlock()
+        shutil.rmtree(self.path, ignore_errors=True)
