@@ -118,6 +118,15 @@ def run(
             show_default=False,
         ),
     ] = None,
+    max_book_mb: Annotated[
+        float | None,
+        typer.Option(
+            help="Largest book accepted, in MB of text and markup as unpacked (an EPUB's size is "
+            "read from its zip directory, before unpacking) [default: 200].",
+            rich_help_panel=INPUT_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -472,6 +481,7 @@ def run(
         },
         normalize=not no_normalize,
         lexicon=lexicon,
+        max_book_mb=max_book_mb,
         json_out=json_out,
         quiet=quiet,
     )

@@ -55,6 +55,8 @@ class RunRequest:
     normalize: bool = True
     lexicon: Path | None = None
     """``--lexicon FILE``: pronunciation lexicon for the speakable text."""
+    max_book_mb: float | None = None
+    """``--max-book-mb``: largest book accepted (None: the reader's default)."""
     json_out: bool = False
     quiet: bool = False
 
@@ -98,6 +100,7 @@ def execute(req: RunRequest) -> dict | None:
         lexicon=lexicon,
     )
     plan_options.validate()
+    read_options = _read_options(req)
     generation = GenerationOptions(
         exaggeration=req.exaggeration,
         cfg_weight=req.cfg_weight,
@@ -121,7 +124,7 @@ def execute(req: RunRequest) -> dict | None:
             check_voice_file(req.voice)
 
     # 2. the text, and which model reads each chunk
-    document = read_document(req.input)
+    document = read_document(req.input, read_options)
     plan = route_plan(plan_document(document, plan_options), req.model)
     if req.dry_run:
         if req.json_out:
@@ -192,6 +195,16 @@ def _prepare_models(req: RunRequest, plan, model_dirs: list[Path], generation) -
                 fam.title,
             )
     return folders
+
+
+def _read_options(req: RunRequest):
+    from tts_cli.text.reader import ReadOptions
+
+    options = ReadOptions(lang=None if req.lang == "auto" else req.lang)
+    if req.max_book_mb is not None:
+        options = replace(options, max_book_mb=req.max_book_mb)
+    options.validate()
+    return options
 
 
 def _assembly_options(req: RunRequest):
