@@ -41,6 +41,41 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: An unexpected exception (a bug, a torch RuntimeError): BSD's EX_SOFTWARE.
+EXIT_UNEXPECTED = 70
+
+
+def _chunk_chars_help() -> str:
+    # from the profile table, so the help cannot drift from what the chunker does
+    from tts_cli.text.languages import PROFILES
+
+    return (
+        "Largest chunk in characters [default: per language, "
+        f"{PROFILES['en'].max_chunk_chars} for English]."
+    )
+
+
+def _unexpected(err: Exception, verbose: bool) -> typer.Exit:
+    """One line for an exception no library error describes; the traceback only with -v.
+    KeyboardInterrupt is no Exception and never comes here."""
+    if verbose:
+        import traceback
+
+        traceback.print_exception(err, file=sys.stderr)
+    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    typer.echo(
+        f"ttsgen: error: unexpected {type(err).__name__}"
+        f"{': ' + message if message else ''}; "
+        + (
+            "this is a bug in ttsgen or a library"
+            if verbose
+            else "run again with -v for the traceback"
+        ),
+        err=True,
+    )
+    return typer.Exit(code=EXIT_UNEXPECTED)
+
+
 def _fail(err: TtsgenError) -> typer.Exit:
     # One line, no traceback: what is wrong and what to do about it.
     typer.echo(f"ttsgen: error: {err}", err=True)
@@ -97,7 +132,7 @@ def run(
     chunk_chars: Annotated[
         int | None,
         typer.Option(
-            help="Largest chunk in characters [default: per language, 300 for English].",
+            help=_chunk_chars_help(),
             rich_help_panel=INPUT_PANEL,
             show_default=False,
         ),
@@ -492,6 +527,8 @@ def run(
     except KeyboardInterrupt:
         typer.echo("ttsgen: interrupted; no output was written", err=True)
         raise typer.Exit(code=EXIT_INTERRUPTED) from None
+    except Exception as err:  # noqa: BLE001 - the last resort: one line, not a traceback
+        raise _unexpected(err, verbose) from None
     if json_out:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
