@@ -34,7 +34,8 @@ def resolve_device(name: str) -> str:
     base = name.split(":", 1)[0]
     if base not in DEVICES:
         raise OptionError(
-            f"unknown --device {name!r}", f"use one of: {', '.join(DEVICES)} (cuda:N for a GPU index)"
+            f"unknown --device {name!r}",
+            f"use one of: {', '.join(DEVICES)} (cuda:N for a GPU index)",
         )
     if base == "auto":
         chosen = "cuda" if _cuda_available() else "mps" if _mps_available() else "cpu"
