@@ -55,6 +55,8 @@ class RunRequest:
     normalize: bool = True
     lexicon: Path | None = None
     """``--lexicon FILE``: pronunciation lexicon for the speakable text."""
+    max_book_mb: float | None = None
+    """``--max-book-mb``: largest book accepted (None: the reader's default)."""
     json_out: bool = False
     quiet: bool = False
 
@@ -82,6 +84,7 @@ def execute(req: RunRequest) -> dict | None:
     if req.engine not in ENGINES:
         raise OptionError(f"unknown engine {req.engine!r}", f"use one of: {', '.join(ENGINES)}")
     check_model_choice(req.model)
+    _warn_unused_with_stock(req)
     model_dirs = [Path(d).expanduser() for d in req.model_dirs]
     # a fine-tuned folder's extra languages are valid --lang values and language-id targets
     extra = tuple(sorted(extra_languages(model_dirs))) if model_dirs else ()
@@ -98,6 +101,7 @@ def execute(req: RunRequest) -> dict | None:
         lexicon=lexicon,
     )
     plan_options.validate()
+    read_options = _read_options(req)
     generation = GenerationOptions(
         exaggeration=req.exaggeration,
         cfg_weight=req.cfg_weight,
@@ -121,7 +125,7 @@ def execute(req: RunRequest) -> dict | None:
             check_voice_file(req.voice)
 
     # 2. the text, and which model reads each chunk
-    document = read_document(req.input)
+    document = read_document(req.input, read_options)
     plan = route_plan(plan_document(document, plan_options), req.model)
     if req.dry_run:
         if req.json_out:
@@ -192,6 +196,41 @@ def _prepare_models(req: RunRequest, plan, model_dirs: list[Path], generation) -
                 fam.title,
             )
     return folders
+
+
+def _warn_unused_with_stock(req: RunRequest) -> None:
+    """The stock engine runs chatterbox's own float32 generate(): the fast engine's options
+    would be silently ignored, so a user who gave one hears about it."""
+    if req.engine != "stock":
+        return
+    given = [
+        flag
+        for flag, value, default in (
+            ("--dtype", req.dtype, "auto"),
+            ("--batch-size", req.batch_size, "auto"),
+            ("--compile/--no-compile", req.compile, None),
+            ("--cleanup-every", req.cleanup_every, None),
+            ("--cpu-offload", req.cpu_offload, False),
+        )
+        if value != default
+    ]
+    if given:
+        logger.warning(
+            "%s %s no effect with --engine stock (it runs chatterbox's generate() in float32, "
+            "one chunk at a time)",
+            ", ".join(given),
+            "has" if len(given) == 1 else "have",
+        )
+
+
+def _read_options(req: RunRequest):
+    from tts_cli.text.reader import ReadOptions
+
+    options = ReadOptions(lang=None if req.lang == "auto" else req.lang)
+    if req.max_book_mb is not None:
+        options = replace(options, max_book_mb=req.max_book_mb)
+    options.validate()
+    return options
 
 
 def _assembly_options(req: RunRequest):

@@ -150,6 +150,11 @@ def check_output(output: Path | str, options: AssemblyOptions) -> None:
             )
         return
     path = Path(output)
+    if path.is_dir():
+        raise OutputError(
+            f"output is a folder: {path}",
+            f"give a file name like {path / 'book.m4b'}, or several inputs",
+        )
     fmt = format_for(path.suffix)
     if fmt is None:
         shown = path.suffix or "no extension"

@@ -327,7 +327,44 @@ def check_voice_file(path: Path, min_seconds: float = 1.0, model: str | None = N
     if seconds < min_seconds:
         who = f" for the {model} model (it needs {min_seconds:g} s)" if model else ""
         raise ModelError(f"voice file is too short{who} ({seconds:.2f} s): {path}", fix)
+    active = active_voice_seconds(path)
+    if active < VOICE_MIN_ACTIVE_S:
+        raise ModelError(
+            f"voice file is silent or nearly so ({active:.1f} s of its first "
+            f"{VOICE_USED_S:g} s above {VOICE_ACTIVE_DBFS:g} dBFS): {path}",
+            fix,
+        )
     return seconds
+
+
+#: Chatterbox conditions on the start of the clip; only that much is measured.
+VOICE_USED_S = 10.0
+#: A 50 ms frame whose RMS is above this level counts as sound: speech recorded at any
+#: usable level has its syllables at -35 to -10 dBFS, a quiet room is -60 to -70.
+VOICE_ACTIVE_DBFS = -50.0
+#: Fewer seconds of sound than this and the clip has no voice to clone (a second of
+#: speech is a few syllables; the model's own minimum clip is 1 s).
+VOICE_MIN_ACTIVE_S = 1.0
+_FRAME_S = 0.05
+
+
+def active_voice_seconds(path: Path) -> float:
+    """Seconds of the clip's first ``VOICE_USED_S`` with sound: 50 ms frames whose RMS,
+    over all channels, is above ``VOICE_ACTIVE_DBFS``."""
+    import numpy as np
+    import soundfile as sf
+
+    with sf.SoundFile(str(path)) as f:
+        rate = f.samplerate
+        audio = f.read(int(VOICE_USED_S * rate), dtype="float32", always_2d=True)
+    frame = max(1, int(_FRAME_S * rate))
+    n = len(audio) // frame
+    if n == 0:
+        return 0.0
+    frames = audio[: n * frame].reshape(n, frame * audio.shape[1]).astype(np.float64)
+    rms = np.sqrt(np.mean(frames**2, axis=1))
+    threshold = 10 ** (VOICE_ACTIVE_DBFS / 20)
+    return float(np.count_nonzero(rms > threshold)) * frame / rate
 
 
 def prepare_conditionals(model: LoadedModel, voice: Path | None, exaggeration: float | None):

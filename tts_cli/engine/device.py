@@ -34,7 +34,8 @@ def resolve_device(name: str) -> str:
     base = name.split(":", 1)[0]
     if base not in DEVICES:
         raise OptionError(
-            f"unknown device {name!r}", f"use one of: {', '.join(DEVICES)} (cuda:N for a GPU index)"
+            f"unknown --device {name!r}",
+            f"use one of: {', '.join(DEVICES)} (cuda:N for a GPU index)",
         )
     if base == "auto":
         chosen = "cuda" if _cuda_available() else "mps" if _mps_available() else "cpu"
@@ -42,14 +43,24 @@ def resolve_device(name: str) -> str:
         return chosen
     if base == "cuda" and not _cuda_available():
         raise DeviceError(
-            "--device cuda was requested but CUDA is not available",
+            f"--device {name} was requested but CUDA is not available",
             "install a CUDA build of torch on a machine with an NVIDIA GPU, or use --device cpu",
         )
     if base == "mps" and not _mps_available():
         raise DeviceError(
-            "--device mps was requested but Apple MPS is not available",
+            f"--device {name} was requested but Apple MPS is not available",
             "use --device cpu, or a torch build with MPS on macOS 12.3+",
         )
+    if base == "cuda" and ":" in name:
+        import torch
+
+        index, count = name.split(":", 1)[1], torch.cuda.device_count()
+        if not index.isdigit() or int(index) >= count:
+            raise DeviceError(
+                f"--device {name} was requested but this machine has {count} CUDA "
+                f"device{'s' if count != 1 else ''} (cuda:0 to cuda:{count - 1})",
+                "give an index below the device count, or --device cuda",
+            )
     return name
 
 

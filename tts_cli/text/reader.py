@@ -9,32 +9,74 @@ happens per chunk (``normalize.py``), so chunks can show both forms.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 import sys
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from tts_cli.errors import InputError
+from tts_cli.errors import InputError, OptionError
 from tts_cli.text.document import Document, Section
+from tts_cli.text.encoding import decode_text
 from tts_cli.text.markup import epub_sections, html_paragraphs, markdown_sections
 from tts_cli.text.normalize.common import ORNAMENT_LINE
 
 logger = logging.getLogger(__name__)
 
-_BINARY_SNIFF_BYTES = 8192
-_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+# --- size limits ------------------------------------------------------------
+
+#: Default of ``--max-book-mb``. The longest novels are 5-10 MB of text (Proust's "In Search
+#: of Lost Time", 1.3 million words, is about 7.5 MB); EPUB markup adds 2-3x. 200 MB is ten
+#: times that and some 3,700 hours of speech at 15 characters a second, while planning it
+#: stays within memory; a zip bomb (1 MB unpacking to GBs) is stopped before it unpacks.
+DEFAULT_MAX_BOOK_MB = 200.0
+#: Pictures, fonts and sound barely compress; a member that unpacks to more than this many
+#: times its packed size is not one, whatever its name says, and counts as text.
+MEDIA_MAX_RATIO = 20
+_MEDIA_SUFFIXES = (
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".avif",
+    ".otf", ".ttf", ".woff", ".woff2", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".opus",
+    ".wav", ".webm",
+)  # fmt: skip
 
 
-def read_document(source: str | Path) -> Document:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a book is read."""
+
+    lang: str | None = None
+    """The book's language when the user gave one (``--lang``): it narrows the legacy
+    encodings tried for a file that is not UTF-8. None: identified from the text."""
+    max_book_mb: float = DEFAULT_MAX_BOOK_MB
+    """Largest book accepted, in MB (10^6 bytes) of text and markup as unpacked: a text
+    file's size, an EPUB's members as its zip directory lists them (``--max-book-mb``)."""
+
+    def validate(self) -> None:
+        if not self.max_book_mb > 0:
+            raise OptionError(
+                f"--max-book-mb must be above 0 (got {self.max_book_mb:g})",
+                f"give a size in MB such as {DEFAULT_MAX_BOOK_MB:g}",
+            )
+
+    @property
+    def max_book_bytes(self) -> int:
+        return int(self.max_book_mb * 1_000_000)
+
+
+def read_document(source: str | Path, options: ReadOptions | None = None) -> Document:
     """Read a .txt, .md, .epub (or .html) file, or stdin for ``"-"``, into a ``Document``.
 
-    Raises ``InputError`` for a missing file, a directory, a binary file, an
-    EPUB that is not a zip or has no text, and empty or whitespace-only text.
+    Raises ``InputError`` for a missing file, a directory, a binary file, a book larger
+    than ``options.max_book_mb``, an EPUB that is not a zip or has no text, and empty or
+    whitespace-only text.
     """
+    options = options or ReadOptions()
     if str(source) == "-":
-        data = sys.stdin.buffer.read()
-        text = decode_text(data, "stdin")
+        # one byte more than the limit tells a book at the limit from one above it
+        data = sys.stdin.buffer.read(options.max_book_bytes + 1)
+        _check_size(len(data), "stdin", options)
+        text = decode_text(data, "stdin", options.lang)
         return _from_plain_text(text, source="-", default_title=None)
     path = Path(source)
     if not path.exists():
@@ -43,10 +85,12 @@ def read_document(source: str | Path) -> Document:
         raise InputError(f"input is a directory: {path}", "give a .txt, .md or .epub file")
     suffix = path.suffix.lower()
     if suffix == ".epub":
+        check_epub_size(path, options)
         title, author, sections = epub_sections(path)
         return _document(title or path.stem, author, sections, str(path))
+    _check_size(path.stat().st_size, str(path), options)
     data = path.read_bytes()
-    text = decode_text(data, str(path))
+    text = decode_text(data, str(path), options.lang)
     if suffix in (".md", ".markdown"):
         title, sections = markdown_sections(text)
         return _document(title or path.stem, None, sections, str(path))
@@ -57,59 +101,38 @@ def read_document(source: str | Path) -> Document:
     return _from_plain_text(text, source=str(path), default_title=path.stem)
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; else guess a legacy encoding.
-
-    A guessed encoding is logged as a warning. Binary data (NUL bytes without
-    a UTF-16 BOM, or nothing charset-normalizer can make sense of) raises
-    ``InputError``.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return _decode(data[len(codecs.BOM_UTF8) :], "utf-8", name)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(data, "utf-16", name)
-    if b"\x00" in data[:_BINARY_SNIFF_BYTES] or data.startswith(b"PK\x03\x04"):
-        raise _binary(name)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    results = from_bytes(data)
-    best = results.best()
-    if best is None:
-        raise _binary(name)
-    # Windows-1252 and its relatives decode a Western text to nearly the same
-    # letters, and charset-normalizer's coherence score cannot always tell
-    # them apart on a page of French; when 1252 is as clean as the winner,
-    # take it: it is what most legacy e-texts (and Gutenberg's Latin-1) use.
-    for match in results:
-        if match.encoding in _WESTERN and match.percent_chaos <= best.percent_chaos + 1.0:
-            best = match
-            break
-    text = str(best)
-    if sum(1 for c in text[:4096] if not c.isprintable() and c not in "\n\r\t") > 8:
-        raise _binary(name)
-    logger.warning("%s is not UTF-8; read it as %s (a guess)", name, best.encoding)
-    return text
-
-
-def _decode(data: bytes, encoding: str, name: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{name} starts with a {encoding} byte-order mark but is not valid {encoding}",
-            "re-save the file as UTF-8",
-        ) from e
-
-
-def _binary(name: str) -> InputError:
+def _too_big(what: str, size: int | None, options: ReadOptions) -> InputError:
+    amount = f"{size / 1e6:.0f} MB" if size is not None else "more"
+    need = f" {int(size / 1e6) + 1}" if size is not None else ""
     return InputError(
-        f"input looks like a binary file, not text: {name}",
-        "give a plain-text (.txt), Markdown (.md) or EPUB (.epub) file",
+        f"{what} {amount}, above the {options.max_book_mb:g} MB limit for one book",
+        f"if it really is one book, raise the limit with --max-book-mb{need}",
     )
+
+
+def _check_size(size: int, name: str, options: ReadOptions) -> None:
+    if size > options.max_book_bytes:
+        if name == "stdin":
+            raise _too_big("stdin gives", None, options)
+        raise _too_big(f"{name} is", size, options)
+
+
+def check_epub_size(path: Path, options: ReadOptions) -> None:
+    """Refuse an EPUB whose text and markup unpack beyond the limit, from the zip directory
+    alone: nothing is decompressed. The listed sizes are binding, as zipfile stops reading a
+    member at its listed size (and fails its CRC check if the data goes on)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: epub_sections says so in its own words
+    total = 0
+    for m in members:
+        media = m.filename.lower().endswith(_MEDIA_SUFFIXES)
+        if not media or m.file_size > MEDIA_MAX_RATIO * max(m.compress_size, 1) + 65536:
+            total += m.file_size
+    if total > options.max_book_bytes:
+        raise _too_big(f"EPUB {path} unpacks to text and markup of", total, options)
 
 
 def _document(title, author, sections, source: str) -> Document:

@@ -51,7 +51,8 @@ logger = logging.getLogger(__name__)
 _CJK_STOPS = "。！？"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
-_SOFT_HYPHEN = re.compile("\u00ad")
+# U+FFFD stands for bytes that were not text (a damaged UTF-8 file): nothing to say
+_SOFT_HYPHEN = re.compile("[\u00ad\ufffd]")
 _ALNUM = re.compile(r"[^\W_]")
 _FOOTNOTE = re.compile(r"\[\d{1,4}\]|\[[a-z]\]|\[\*+\]")
 _UNDERSCORE = re.compile(r"(?<!\w)_+|_+(?!\w)")
