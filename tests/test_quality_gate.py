@@ -111,7 +111,9 @@ def test_rerun_gives_the_same_takes():
 def test_retries_zero_only_reports_and_never_drops():
     calls = []
     reqs = [_req(TEXT, index=i, seed=i) for i in range(5)]
-    out = list(in_order(gate(reqs, _fake_speak(calls, set()), GateOptions(retries=0), batch_size=2)))
+    out = list(
+        in_order(gate(reqs, _fake_speak(calls, set()), GateOptions(retries=0), batch_size=2))
+    )
     assert [c.index for c in out] == list(range(5))
     assert [len(c) for c in calls] == [2, 2, 1]
     assert all(c.action == "reported" and c.reasons == ("no_speech",) for c in out)

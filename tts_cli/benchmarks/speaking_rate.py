@@ -86,11 +86,10 @@ def _plan_chunks(path: Path, lang: str) -> Iterator[str]:
 
 def measure(lang: str, texts: list[str]) -> dict:
     """The row of the table for ``lang``."""
-    from tts_cli.quality.frames import analyse
-    from tts_cli.testing.espeak import speak
-
     from tts_cli.quality.checks import GateOptions
+    from tts_cli.quality.frames import analyse
     from tts_cli.quality.rates import duration_bounds
+    from tts_cli.testing.espeak import speak
 
     o = GateOptions()
     rates, ratios, silences, tails, low, high = [], [], [], [], [], []

@@ -179,7 +179,9 @@ def _take(state, piece, req, out, options, rate, pending) -> GatedChunk | None:
     state.takes.append((verdict, out))
     first = state.takes[0][0].reasons
     if verdict.passed:
-        action = "accepted" if len(state.takes) == 1 else ("split" if piece is not None else "retried")
+        action = (
+            "accepted" if len(state.takes) == 1 else ("split" if piece is not None else "retried")
+        )
         return _result(state, verdict, out, first if action != "accepted" else (), action)
     if options.retries == 0:
         return _result(state, verdict, out, verdict.reasons, "reported")
