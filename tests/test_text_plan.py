@@ -303,9 +303,13 @@ def test_to_dict_is_the_dry_run_json_object():
     assert d["chapters"] == [{"title": "Start", "first_chunk": 0}]
     assert set(d["chunks"][0]) == {
         "index", "source", "text", "language", "chars", "max_new_tokens", "chapter",
-        "pause_after",
+        "pause_after", "expected_seconds",
     }  # fmt: skip
     assert d["estimated_audio_seconds"] == round(sum(c["chars"] for c in d["chunks"]) / 15.0, 1)
+    # one estimate for the plan, each chunk and the quality gate: chars / 15 per s in English
+    assert [c["expected_seconds"] for c in d["chunks"]] == [
+        round(c["chars"] / 15.0, 2) for c in d["chunks"]
+    ]
 
 
 def test_no_chapter_heading_uses_the_book_title():

@@ -353,7 +353,9 @@ def _print_plan(plan) -> None:
         title=f"{len(plan.chunks)} chunks, language {plan.language}, "
         f"about {plan.estimated_audio_seconds / 60:.1f} min"
     )
-    for name in ("#", "chapter", "lang", "model", "chars", "tokens", "pause", "text"):
+    from tts_cli.text.languages import expected_seconds
+
+    for name in ("#", "chapter", "lang", "model", "chars", "tokens", "secs", "pause", "text"):
         table.add_column(name, overflow="fold" if name == "text" else "ellipsis")
     for c in plan.chunks:
         text = c.text if len(c.text) <= 80 else c.text[:77] + "..."
@@ -364,6 +366,7 @@ def _print_plan(plan) -> None:
             c.model or "",
             str(c.chars),
             str(c.max_new_tokens),
+            f"{expected_seconds(c.text, c.language):.1f}",
             c.pause_after,
             text,
         )

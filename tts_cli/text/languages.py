@@ -107,6 +107,14 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(sorted(PROFILES))
 GENERIC_CHARS_PER_SECOND = 14.0
 
 
+def expected_seconds(text: str | int, language: str) -> float:
+    """Seconds a narrator takes to say ``text`` (or that many speakable characters) in
+    ``language``, pauses at its commas and stops included: the one estimate the planner's
+    token budgets, ``--dry-run`` and the quality gate's duration check all use."""
+    chars = text if isinstance(text, int) else len(text)
+    return chars / profile(language).chars_per_second
+
+
 def check_language(lang: str, *, allow_auto: bool = True, extra: tuple[str, ...] = ()) -> str:
     """Return ``lang`` normalised ("EN" -> "en"), or raise ``OptionError`` listing the choices.
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Literal
 from tts_cli.errors import InputError, OptionError
 from tts_cli.text.chunker import Span, enforce_max, merge_short, pack_paragraph
 from tts_cli.text.document import Document
-from tts_cli.text.languages import check_language, profile
+from tts_cli.text.languages import check_language, expected_seconds, profile
 from tts_cli.text.normalize import _ALNUM, may_grow, speakable
 
 if TYPE_CHECKING:
@@ -142,6 +142,7 @@ class Plan:
                     "max_new_tokens": c.max_new_tokens,
                     "chapter": c.chapter,
                     "pause_after": c.pause_after,
+                    "expected_seconds": round(expected_seconds(c.text, c.language), 2),
                     **({"model": c.model} if c.model is not None else {}),
                 }
                 for c in self.chunks
@@ -178,7 +179,7 @@ def verify_options(options: PlanOptions) -> PlanOptions:
 
 def token_budget(chars: int, lang: str, cap: int | None = None) -> int:
     """Speech-token budget for ``chars`` speakable characters in ``lang`` (see module docstring)."""
-    seconds = chars / profile(lang).chars_per_second
+    seconds = expected_seconds(chars, lang)
     tokens = math.ceil(seconds * SPEECH_TOKENS_PER_S * BUDGET_MARGIN) + BUDGET_EXTRA_TOKENS
     return max(1, min(tokens, MODEL_MAX_NEW_TOKENS, cap or MODEL_MAX_NEW_TOKENS))
 
@@ -301,7 +302,7 @@ def plan_document(doc: Document, options: PlanOptions | None = None) -> Plan:
                     source_text=text[span.start : span.end],
                 )
             )
-            seconds += len(said) / profile(span.lang).chars_per_second
+            seconds += expected_seconds(said, span.lang)
             by_lang[span.lang] = by_lang.get(span.lang, 0) + len(said)
         chunks[-1] = _with_pause(chunks[-1], "chapter")
     if not chunks:
