@@ -64,7 +64,7 @@ def test_global_rng_noise_matches_stock_draw(parts):
 def test_chunks_are_padded_to_a_bucket_of_their_own_length_and_grouped_by_it():
     from tts_cli.engine.s3gen_batched import _length_groups, frame_bucket
 
-    assert [frame_bucket(n) for n in (7, 16, 17, 130, 513)] == [16, 16, 32, 144, 576]
+    assert [frame_bucket(n) for n in (7, 16, 17, 130, 513)] == [16, 16, 32, 160, 640]
     for n in range(1, 3000):
         assert n <= frame_bucket(n) < n + max(16, 0.25 * n)
     assert _length_groups([100, 40, 98, 45], 0.25) == [[0, 2], [1, 3]]
