@@ -61,11 +61,13 @@ def test_global_rng_noise_matches_stock_draw(parts):
     assert torch.allclose(got, want, atol=1e-4, rtol=1e-4)
 
 
-def test_chunks_are_grouped_so_padding_stays_bounded():
-    from tts_cli.engine.s3gen_batched import _length_groups
+def test_chunks_are_padded_to_a_bucket_of_their_own_length_and_grouped_by_it():
+    from tts_cli.engine.s3gen_batched import _length_groups, frame_bucket
 
-    assert _length_groups([100, 90, 80], 0.25) == [[0, 1, 2]]  # 80 padded by 20 = 25 %
-    assert _length_groups([100, 40, 90, 45], 0.25) == [[0, 2], [3, 1]]
+    assert [frame_bucket(n) for n in (7, 16, 17, 130, 513)] == [16, 16, 32, 160, 640]
+    for n in range(1, 3000):
+        assert n <= frame_bucket(n) < n + max(16, 0.25 * n)
+    assert _length_groups([100, 40, 98, 45], 0.25) == [[0, 2], [1, 3]]
     assert _length_groups([7], 0.25) == [[0]]
 
 

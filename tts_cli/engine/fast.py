@@ -244,7 +244,8 @@ class FastEngine:
             budgets = [max(1, min(int(r.max_new_tokens), cap)) for r in batch]
         with self._clock("t3"):
             self._offload.activate("t3")
-            raw = self.t3.generate(self.cond_emb, texts, budgets, self.params)
+            seeds = [getattr(r, "seed", None) for r in batch]
+            raw = self.t3.generate(self.cond_emb, texts, budgets, self.params, seeds=seeds)
             stop = tts.t3.hp.stop_speech_token
             stopped = [bool((t == stop).any()) for t in raw]
             # stock: drop_invalid_tokens, then keep speakable tokens only
@@ -262,11 +263,12 @@ class FastEngine:
                 [speech[i] for i in spoken],
                 self.generation.cfm_steps,
                 meanflow=fam.meanflow,
+                seeds=[seeds[i] for i in spoken],
             )
         wavs: dict[int, np.ndarray] = {}
         with self._clock("vocoder"):
             for i, mel in zip(spoken, mels, strict=True):
-                wavs[i] = self.s3.vocode(mel)
+                wavs[i] = self.s3.vocode(mel, seeds[i])
         out = []
         with self._clock("other"):
             for i, req in enumerate(batch):

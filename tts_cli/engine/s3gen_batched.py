@@ -30,19 +30,33 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from tts_cli.engine.seeding import derive_seed, forked_rng
+
 MAX_PADDING_FRACTION = 0.25  # a CFM group may pad a chunk by at most this share of its frames
 
 
+MIN_BUCKET_FRAMES = 16  # CPU kernels change their summation order across 16-frame blocks
+
+
+def frame_bucket(frames: int, max_padding: float = MAX_PADDING_FRACTION) -> int:
+    """The padded length of a chunk of ``frames`` frames, from its own length alone.
+
+    A chunk's CFM arithmetic depends on the length it is padded to (kernels tile it), so
+    the padded length must not depend on its neighbours: ``frames`` rounded up to a
+    multiple of a power of two no larger than ``max_padding * frames`` (at least 16).
+    """
+    step = MIN_BUCKET_FRAMES
+    while step * 2 <= max_padding * frames:
+        step *= 2
+    return -(-frames // step) * step
+
+
 def _length_groups(lengths: list[int], max_padding: float) -> list[list[int]]:
-    """Indices grouped so that no member is padded by more than ``max_padding`` of its length."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    groups: list[list[int]] = []
-    for i in order:
-        if groups and lengths[groups[-1][0]] - lengths[i] <= max_padding * lengths[i]:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    return groups
+    """Indices grouped by ``frame_bucket``, longest bucket first, input order within one."""
+    groups: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        groups.setdefault(frame_bucket(n, max_padding), []).append(i)
+    return [groups[b] for b in sorted(groups, reverse=True)]
 
 
 @dataclass
@@ -105,17 +119,10 @@ class BatchedS3Gen:
     def _encode_all(
         self, prompt: VoicePrompt, token_lists: list[torch.Tensor]
     ) -> list[torch.Tensor]:
-        """mu per chunk, in input order; chunks of the same length share an encoder pass."""
-        by_length: dict[int, list[int]] = {}
-        for i, t in enumerate(token_lists):
-            by_length.setdefault(t.numel(), []).append(i)
-        mus: list[torch.Tensor | None] = [None] * len(token_lists)
-        for group in by_length.values():
-            for i, mu in zip(
-                group, self._encode(prompt, [token_lists[i] for i in group]), strict=True
-            ):
-                mus[i] = mu
-        return mus
+        """mu per chunk, in input order, one encoder pass each: a batched pass rounds
+        differently per batch size (and on CPU is no faster), so a chunk's mu would
+        depend on its neighbours."""
+        return [self._encode(prompt, [t])[0] for t in token_lists]
 
     @torch.inference_mode()
     def mels(
@@ -127,6 +134,7 @@ class BatchedS3Gen:
         noises: list[torch.Tensor] | None = None,
         max_padding: float = MAX_PADDING_FRACTION,
         meanflow: bool = False,
+        seeds: list[int | None] | None = None,
     ) -> list[torch.Tensor]:
         """Mel ``(1, 80, 2 * n_tokens)`` per chunk, in input order.
 
@@ -135,15 +143,17 @@ class BatchedS3Gen:
         ``randn(1, 80, T)`` over prompt + chunk frames drawn in chunk order (stock's
         ``randn_like(mu)``; meanflow: see the module docstring), from ``generator`` or the
         global RNG; ``noises`` overrides it. ``meanflow``: the distilled decoder's solve.
+        ``seeds``: per chunk a seed (its noise from its own CPU generator) or None.
         """
         if not token_lists:
             return []
         mus = self._encode_all(prompt, token_lists)
         dtype = mus[0].dtype
         if noises is None:
+            seeds = seeds if seeds is not None else [None] * len(mus)
             noises = [
-                self._noise(m.size(1), prompt.prompt_frames, meanflow, generator, dtype)
-                for m in mus
+                self._noise(m.size(1), prompt.prompt_frames, meanflow, generator, dtype, seed)
+                for m, seed in zip(mus, seeds, strict=True)
             ]
         solve = self._solve_meanflow if meanflow else self._solve
         out: list[torch.Tensor | None] = [None] * len(mus)
@@ -153,9 +163,20 @@ class BatchedS3Gen:
                 out[i] = feat
         return out
 
-    def _noise(self, frames: int, prompt_frames: int, meanflow: bool, generator, dtype):
-        """One chunk's starting noise over its prompt + chunk frames, drawn as stock draws it."""
-        dev = self.device
+    def _noise(self, frames: int, prompt_frames: int, meanflow: bool, generator, dtype, seed=None):
+        """One chunk's starting noise over its prompt + chunk frames, drawn as stock draws it.
+
+        With a ``seed``: from a CPU generator of the chunk's own, in float32, then moved to
+        the device, so a CPU run and a GPU run start from the same noise.
+        """
+        if seed is not None:
+            own = torch.Generator().manual_seed(derive_seed(seed, "s3gen"))
+            z = self._draw(frames, prompt_frames, meanflow, own, torch.device("cpu"), torch.float32)
+            return z.to(self.device, dtype)
+        return self._draw(frames, prompt_frames, meanflow, generator, self.device, dtype)
+
+    @staticmethod
+    def _draw(frames: int, prompt_frames: int, meanflow: bool, generator, dev, dtype):
         if not meanflow:
             return torch.randn(1, 80, frames, generator=generator, device=dev, dtype=dtype)
         # flow_inference draws the chunk's frames, then the decoder draws randn_like(mu)
@@ -170,7 +191,7 @@ class BatchedS3Gen:
     def _padded(self, prompt: VoicePrompt, mus, noises):
         """Right-padded batch tensors (mu, cond, mask, z) and the chunks' frame counts."""
         lengths = [m.size(1) for m in mus]
-        t_max, b = max(lengths), len(mus)
+        t_max, b = frame_bucket(max(lengths)), len(mus)
         dev, dtype = self.device, mus[0].dtype
         p = prompt.prompt_frames
         mu = torch.zeros(b, 80, t_max, device=dev, dtype=dtype)
@@ -211,9 +232,14 @@ class BatchedS3Gen:
         return [x[i : i + 1, :, p:n].float() for i, n in enumerate(lengths)]
 
     @torch.inference_mode()
-    def vocode(self, mel: torch.Tensor) -> np.ndarray:
-        """Waveform for one chunk's mel, with stock's fade-in; float32 numpy."""
+    def vocode(self, mel: torch.Tensor, seed: int | None = None) -> np.ndarray:
+        """Waveform for one chunk's mel, with stock's fade-in; float32 numpy. HiFT draws
+        noise from the global RNG; with a ``seed`` it draws under a fork seeded from it."""
         s3gen = self.s3gen
-        wav, _ = s3gen.hift_inference(mel.to(dtype=torch.float32), None)
+        if seed is not None:
+            with forked_rng(derive_seed(seed, "vocoder"), self.device):
+                wav, _ = s3gen.hift_inference(mel.to(dtype=torch.float32), None)
+        else:
+            wav, _ = s3gen.hift_inference(mel.to(dtype=torch.float32), None)
         wav[:, : len(s3gen.trim_fade)] *= s3gen.trim_fade
         return wav.squeeze(0).detach().cpu().numpy().astype(np.float32, copy=False)

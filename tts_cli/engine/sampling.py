@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import torch
 
+from tts_cli.engine.seeding import counter_uniform
+
 ORDERS = ("stock", "turbo")
 
 
@@ -144,7 +146,44 @@ def process_logits(
     return apply_top_p(logits, params.top_p)
 
 
-def sample(logits: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-    """One token per row from processed logits; shape ``(B,)``."""
+def sample(
+    logits: torch.Tensor,
+    generator: torch.Generator | None = None,
+    keys: torch.Tensor | None = None,
+    keyed: torch.Tensor | None = None,
+    step: int = 0,
+) -> torch.Tensor:
+    """One token per row from processed logits; shape ``(B,)``.
+
+    ``keys`` None: ``multinomial`` from ``generator`` (or the global RNG). ``keys`` (B,)
+    int64: each row draws from its own counter-based stream at ``step``
+    (``sample_keyed``); ``keyed`` (B,) bool then says which rows do, the others keep the
+    multinomial draw (drawn for every row, so their stream is as it would be without keys).
+    """
     probs = torch.softmax(logits, dim=-1)
-    return torch.multinomial(probs, num_samples=1, generator=generator).squeeze(1)
+    if keys is None:
+        return torch.multinomial(probs, num_samples=1, generator=generator).squeeze(1)
+    tok = _inverse_cdf(probs, counter_uniform(keys, step))
+    if keyed is None:
+        return tok
+    drawn = torch.multinomial(probs, num_samples=1, generator=generator).squeeze(1)
+    return torch.where(keyed, tok, drawn)
+
+
+def sample_keyed(logits: torch.Tensor, keys: torch.Tensor, step: int) -> torch.Tensor:
+    """One token per row from each row's own stream (``keys``), draw number ``step``."""
+    return sample(logits, keys=keys, step=step)
+
+
+def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """The token whose CDF interval holds ``u`` (B,) in [0, 1): multinomial's distribution.
+
+    A zero-probability token has an empty interval, so it is never picked; rounding that
+    puts ``u * total`` at the very top is clamped to the row's last possible token.
+    """
+    cdf = probs.cumsum(dim=-1)
+    target = (u * cdf[:, -1]).unsqueeze(1)
+    tok = torch.searchsorted(cdf, target, right=True).squeeze(1)
+    ids = torch.arange(probs.size(-1), device=probs.device)
+    last = torch.where(probs > 0, ids, 0).amax(dim=-1)
+    return torch.minimum(tok, last)

@@ -27,6 +27,7 @@ import numpy as np
 
 from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
+from tts_cli.engine.seeding import forked_rng
 
 
 @contextlib.contextmanager
@@ -172,15 +173,19 @@ class StockEngine:
         """Audio for each request of ``batch``, one stock call after the other."""
         out = []
         for req in batch:
-            wav, tokens = stock_generate(
-                self.model,
-                self.conds,
-                req.text,
-                req.max_new_tokens,
-                self.generation,
-                self._clock,
-                lang=req.language,
-            )
+            seed = getattr(req, "seed", None)
+            # a chunk with its own seed draws from the global RNG forked and seeded by it
+            rng = forked_rng(seed, self.model.tts.device) if seed is not None else contextlib.nullcontext()
+            with rng:
+                wav, tokens = stock_generate(
+                    self.model,
+                    self.conds,
+                    req.text,
+                    req.max_new_tokens,
+                    self.generation,
+                    self._clock,
+                    lang=req.language,
+                )
             out.append(ChunkAudio(index=req.index, audio=wav, tokens=tokens))
         return out
 

@@ -30,6 +30,7 @@ import torch
 from tts_cli.engine.cpu_threads import DecodeThreads
 from tts_cli.engine.cuda_graphs import GraphedStep, bucket_length
 from tts_cli.engine.sampling import SamplingParams, cfg_combine, process_logits, sample
+from tts_cli.engine.seeding import row_key
 
 CHECK_EVERY_STEPS = 8  # host looks at stop tokens this often
 
@@ -128,6 +129,7 @@ class BatchedDecoder:
         params: SamplingParams,
         generator: torch.Generator | None = None,
         logit_bias=None,
+        seeds: list[int | None] | None = None,
     ) -> list[torch.Tensor]:
         """Speech tokens for each chunk, as the stock inference would return them.
 
@@ -135,6 +137,8 @@ class BatchedDecoder:
         new tokens. Returns per chunk the sampled tokens up to and including the stop token
         (if one came), on the CPU. ``logit_bias(step)`` may return a ``(B, V)`` tensor added
         to the guided logits (after the guard) before sampling (tests force tokens with it).
+        ``seeds``: per chunk a seed (its tokens come from its own counter-based stream, see
+        ``seeding.py``) or None (``generator`` or the global RNG, as without seeds).
         """
         if len(texts) != len(budgets) or not texts:
             raise ValueError("need one budget per text and at least one text")
@@ -159,6 +163,13 @@ class BatchedDecoder:
             budget=torch.tensor(budgets, dtype=torch.long, device=device),
             ids=torch.arange(n, device=device),  # original chunk id of each active row
         )
+        if seeds is not None and any(x is not None for x in seeds):
+            if len(seeds) != n:
+                raise ValueError("need one seed (or None) per text")
+            keys = [0 if x is None else row_key(x) for x in seeds]
+            state.keys = torch.tensor(keys, dtype=torch.long, device=device)
+            if any(x is None for x in seeds):
+                state.keyed = torch.tensor([x is not None for x in seeds], device=device)
         threads = DecodeThreads(self.cpu_decode_threads if device.type == "cpu" else None)
         before = torch.get_num_threads()
         try:
@@ -184,7 +195,7 @@ class BatchedDecoder:
             bias = logit_bias(s) if logit_bias is not None else None
             if bias is not None:
                 guided = guided + bias.to(guided.device)[st.ids]
-            tok = sample(process_logits(guided, st.seen, params), generator)
+            tok = sample(process_logits(guided, st.seen, params), generator, st.keys, st.keyed, s)
             tok = torch.where(st.done, torch.full_like(tok, -1), tok)
             st.out[st.ids, s] = tok
             if s == 0 and params.start_penalised_once:  # turbo: BOS penalised on step one only
@@ -402,10 +413,16 @@ class _LoopState:
     done: torch.Tensor  # (rows,)
     budget: torch.Tensor  # (rows,)
     ids: torch.Tensor  # (rows,) original chunk id
+    keys: torch.Tensor | None = None  # (rows,) int64 stream key of seeded chunks
+    keyed: torch.Tensor | None = None  # (rows,) bool, only when some chunks have no seed
 
     def keep(self, keep: torch.Tensor) -> None:
         self.seen, self.done = self.seen[keep], self.done[keep]
         self.budget, self.ids = self.budget[keep], self.ids[keep]
+        if self.keys is not None:
+            self.keys = self.keys[keep]
+        if self.keyed is not None:
+            self.keyed = self.keyed[keep]
 
 
 def attention(q, k, v, mask, scale: float) -> torch.Tensor:
