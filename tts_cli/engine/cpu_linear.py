@@ -1,4 +1,4 @@
-"""Linear layers with weights packed once by oneDNN, for float32 inference on a CPU.
+"""Linear layers with weights packed once by oneDNN, for float32 or bf16 inference on a CPU.
 
 A T3 decode step multiplies a few rows by 2 GB of weights. On the 2-core build machine,
 torch's default CPU linear gets through those weights at only 7-10 GB/s, where a plain
@@ -17,8 +17,10 @@ the original weight's memory while it is packed (2.3 GB for the full model), so 
 packed layout converts back to the original weights bit for bit (``to_dense``), so
 ``restore()`` puts back the original modules with their exact weights, and a model shared
 with the stock engine is left as it was found. A weight shared by two modules is packed
-but not freed. Packing happens only on a CPU, in float32, with a torch built with oneDNN;
-a packing failure warns once and leaves the modules as they were.
+but not freed. Packing happens only on a CPU, in float32 or (where the CPU computes it
+natively) bfloat16, with a torch built with oneDNN; in bf16 it still doubles ``F.linear``
+at 16 decode rows (0.21 against 0.39 ms for 4096 x 1024 on the build machine) and gains
+~25 % at 512 rows. A packing failure warns once and leaves the modules as they were.
 """
 
 from __future__ import annotations
