@@ -65,7 +65,9 @@ def tiny_model():
     """The tiny checkpoint loaded through the adapter (CPU, float32)."""
     from tts_cli.engine import adapter
 
-    return adapter.load_model(adapter.ModelSpec(model_dir=tiny_checkpoint(), device="cpu"))
+    return adapter.load_model(
+        adapter.ModelSpec(model_dir=tiny_checkpoint(), device="cpu", dtype="float32")
+    )
 
 
 @functools.cache

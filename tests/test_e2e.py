@@ -92,7 +92,11 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
     if engine == "fast":  # all chunks fit one CPU batch of 8; its stats are final
         stats = summary["engine_stats"]
         assert stats["batches"] == 1 and stats["batch_size"] == 8 and stats["oom_retries"] == 0
-        assert stats["dtype"] == "float32" and stats["step_mode"] == "eager"
+        from tts_cli.engine.device import choose_dtype
+
+        auto = choose_dtype("auto", "cpu")  # bfloat16 on a CPU that has it natively
+        assert stats["dtype"] == auto.name and stats["dtype_reason"] == auto.reason
+        assert stats["step_mode"] == "eager"
         assert stats["cpu_packed_linears"] > 0
         assert isinstance(stats["cpu_decode_threads"], list) and stats["cpu_decode_threads"]
     else:

@@ -150,9 +150,12 @@ def test_a_packing_failure_restores_what_was_swapped_and_warns(monkeypatch, capl
     assert "packed CPU linears unavailable (could not create a primitive)" in caplog.text
 
 
-def test_packing_is_only_offered_for_float32_on_a_cpu():
+def test_packing_is_only_offered_for_float32_and_native_bf16_on_a_cpu():
+    from tts_cli.engine.device import cpu_bf16
+
     assert packing_available("cpu", torch.float32)
-    assert not packing_available("cpu", torch.bfloat16)
+    assert packing_available("cpu", torch.bfloat16) is cpu_bf16()[0]
+    assert not packing_available("cpu", torch.float16)
     assert not packing_available("cuda", torch.float32)
     assert not packing_available("meta", torch.float32)
 
@@ -280,3 +283,28 @@ def test_packed_turbo_t3_decodes_the_same_tokens_as_stock():
     assert [g.tolist() for g in got] == want
     swap.restore()
     assert all(torch.equal(v, state[k]) for k, v in t3.state_dict().items())
+
+
+@pytest.mark.skipif(
+    not packing_available("cpu", torch.bfloat16), reason="this CPU has no native bfloat16"
+)
+def test_bf16_layers_pack_and_come_back_bit_for_bit():
+    """With native bf16 the engine packs the bf16 weights (2x ``F.linear`` at decode rows
+    here); float32 layers beside them are left alone."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 96).to(torch.bfloat16), nn.Linear(96, 8))
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    x = torch.randn(8, 64, dtype=torch.bfloat16)
+    with torch.inference_mode():
+        want = model[0](x)
+        swapped = PackedLinears([model], dtype=torch.bfloat16)
+        assert swapped.count == 1 and isinstance(model[0], PackedLinear)
+        assert not isinstance(model[1], PackedLinear)
+        got = model[0](x)
+        assert got.dtype == torch.bfloat16
+        torch.testing.assert_close(got, want, rtol=2e-2, atol=2e-2)
+        swapped.restore()
+    for key, value in model.state_dict().items():
+        assert value.dtype == state[key].dtype and torch.equal(value, state[key]), key
+    with pytest.raises(ValueError, match="not torch.float16"):
+        PackedLinears([model], dtype=torch.float16)

@@ -72,19 +72,112 @@ def test_auto_batch_size_from_free_memory():
 # ---------------------------------------------------------------- precision
 
 
-def test_auto_dtype_follows_the_gpu_capability(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
-    assert device_mod.resolve_dtype("auto", "cuda") == torch.bfloat16
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    assert device_mod.resolve_dtype("auto", "cuda") == torch.float16
-    assert device_mod.resolve_dtype("auto", "cpu") == torch.float32
+@pytest.mark.parametrize(
+    ("capability", "dtype"),
+    [
+        ((9, 0), "bfloat16"),
+        ((8, 0), "bfloat16"),
+        ((8, 6), "bfloat16"),
+        ((7, 5), "float16"),
+        ((7, 0), "float16"),
+        ((6, 1), "float16"),
+    ],
+)
+def test_auto_dtype_on_a_gpu_follows_its_compute_capability(capability, dtype):
+    """H100/A100/RTX 30: bf16; T4 (7.5), V100 (7.0), P40 (6.1): fp16 (torch's
+    is_bf16_supported() says True there through emulation, so it is not asked)."""
+    chosen, reason = device_mod.cuda_dtype_for_capability(capability)
+    assert chosen == dtype
+    assert f"compute capability {capability[0]}.{capability[1]}" in reason
 
 
-def test_engine_dtype_auto_is_the_models_and_reduced_needs_cuda():
-    model = SimpleNamespace(dtype=torch.float32, device="cpu")
-    assert engine_dtype("auto", model) == torch.float32
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.gpu
+def test_cuda_capability_is_asked_of_the_requested_gpu():
+    last = f"cuda:{torch.cuda.device_count() - 1}"
+    assert device_mod.cuda_capability(last) == torch.cuda.get_device_capability(last)
+
+
+@pytest.mark.parametrize(
+    ("features", "onednn", "native"),
+    [
+        ({"avx512f", "avx512_bf16"}, True, True),
+        ({"amx_tile", "amx_bf16"}, True, True),
+        ({"avx512f", "avx512bw", "avx2"}, True, False),  # converts only: emulated
+        ({"avx512_bf16"}, False, False),  # no oneDNN: torch's fallback kernels
+        (set(), True, False),
+    ],
+)
+def test_cpu_bf16_is_native_only_with_bf16_dot_products(features, onednn, native):
+    got, reason = device_mod.cpu_bf16_decision(frozenset(features), onednn)
+    assert got is native
+    assert ("natively" in reason) is native
+
+
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text(
+        "processor\t: 0\nmodel name\t: X\nflags\t\t: fpu avx512f amx_bf16 avx512_bf16\n\n"
+        "processor\t: 1\nflags\t\t: fpu\n"
+    )
+    assert device_mod._cpuinfo_flags(info) == {"fpu", "avx512f", "amx_bf16", "avx512_bf16"}
+    assert device_mod._cpuinfo_flags(tmp_path / "missing") == frozenset()
+
+
+def test_auto_dtype_on_this_cpu_is_bf16_exactly_where_it_is_native():
+    native, why = device_mod.cpu_bf16()
+    choice = device_mod.choose_dtype("auto", "cpu")
+    assert choice.dtype == (torch.bfloat16 if native else torch.float32)
+    assert choice.reason == f"auto: {why}"
+    if native:
+        assert device_mod.choose_dtype("bfloat16", "cpu").dtype == torch.bfloat16
+    else:
+        with pytest.raises(OptionError, match="--dtype bfloat16 on this CPU would be emulated"):
+            device_mod.choose_dtype("bfloat16", "cpu")
+    with pytest.raises(OptionError, match="--dtype float16 needs a CUDA device"):
+        device_mod.choose_dtype("float16", "cpu")
+
+
+def test_bf16_on_a_cpu_without_it_is_a_one_line_error(monkeypatch):
+    monkeypatch.setattr(device_mod, "cpu_features", lambda: frozenset({"avx2"}))
+    with pytest.raises(OptionError) as err:
+        device_mod.choose_dtype("bfloat16", "cpu")
+    assert str(err.value) == (
+        "--dtype bfloat16 on this CPU would be emulated: this CPU has no native bfloat16 "
+        "(no amx_bf16 or avx512_bf16); use --dtype auto or float32 on this CPU"
+    )
+    assert device_mod.choose_dtype("auto", "cpu").dtype == torch.float32
+
+
+def test_a_gpu_index_beyond_the_machine_is_a_device_error_naming_it():
+    from tts_cli.errors import DeviceError
+
+    device_mod.check_cuda_index("cuda", 1)
+    device_mod.check_cuda_index("cuda:1", 2)
+    with pytest.raises(DeviceError) as err:
+        device_mod.check_cuda_index("cuda:7", 2)
+    assert err.value.exit_code == 5
+    assert (
+        err.value.problem
+        == "--device cuda:7 was requested but this machine has GPUs cuda:0 to cuda:1"
+    )
+    with pytest.raises(DeviceError, match="this machine has one GPU, cuda:0"):
+        device_mod.check_cuda_index("cuda:1", 1)
+    with pytest.raises(OptionError, match="unknown device 'cuda:x'"):
+        device_mod.check_cuda_index("cuda:x", 1)
+
+
+def test_engine_dtype_auto_is_the_models_with_its_reason():
+    auto = device_mod.choose_dtype("auto", "cpu")
+    model = SimpleNamespace(dtype=auto.dtype, device="cpu")
+    assert engine_dtype("auto", model) == auto
+    other = torch.float32 if auto.dtype == torch.bfloat16 else torch.bfloat16
+    loaded = engine_dtype("auto", SimpleNamespace(dtype=other, device="cpu"))
+    assert loaded.dtype == other
+    assert loaded.reason == f"the model was loaded for {str(other).removeprefix('torch.')}"
+    assert engine_dtype("float32", model).reason == "asked for"
     with pytest.raises(OptionError, match="needs a CUDA device"):
-        engine_dtype("bfloat16", model)
+        engine_dtype("float16", model)
 
 
 def test_reduced_precision_casts_t3_and_flow_decoder_only_and_restores_exactly():
@@ -99,6 +192,31 @@ def test_reduced_precision_casts_t3_and_flow_decoder_only_and_restores_exactly()
     policy.restore()
     after = tts.t3.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)  # not rounded through bf16
+
+
+def test_bf16_round_trip_keeps_rotary_tables_float32_and_restores_every_buffer():
+    """Regression: ``module.to(bf16)`` rounded the non-persistent rotary ``inv_freq`` and
+    ``load_state_dict`` never restored it (off by up to 1.8e-4 after one round trip)."""
+    tts = tiny_model().tts
+    modules = [tts.t3, tts.s3gen.flow.decoder.estimator]
+    buffers = {(i, k): v.clone() for i, m in enumerate(modules) for k, v in m.named_buffers()}
+    params = {
+        (i, k): v.detach().clone() for i, m in enumerate(modules) for k, v in m.named_parameters()
+    }
+    rotary = [k for (i, k) in buffers if k.endswith("inv_freq")]
+    assert rotary, "the Llama T3 has rotary tables"
+    policy = ReducedPrecision(tts, torch.bfloat16)
+    live = dict(tts.t3.named_buffers())
+    for k in rotary:
+        assert live[k].dtype == torch.float32 and torch.equal(live[k], buffers[(0, k)])
+    assert tts.t3.tfmr.norm.weight.dtype == torch.bfloat16  # as upstream's bf16 Llama
+    policy.restore()
+    for (i, k), v in buffers.items():
+        got = dict(modules[i].named_buffers())[k]
+        assert got.dtype == v.dtype and torch.equal(got, v), k
+    for (i, k), v in params.items():
+        got = dict(modules[i].named_parameters())[k]
+        assert got.dtype == v.dtype and torch.equal(got, v), k
 
 
 # ---------------------------------------------------------------- memory

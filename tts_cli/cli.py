@@ -271,7 +271,7 @@ def run(
     dtype: Annotated[
         str,
         typer.Option(
-            help="T3 and flow precision: auto (bf16 on recent GPUs, fp16 on older, fp32 on CPU), float32, bfloat16, float16.",
+            help="T3 and flow precision: auto (bf16 on GPUs from compute capability 8.0 and on CPUs with native bf16, fp16 on older GPUs, else fp32), float32, bfloat16, float16.",
             rich_help_panel=MODEL_PANEL,
         ),
     ] = "auto",

@@ -67,10 +67,12 @@ class FastEngine:
         options.validate()
         self.device = model.device
         self.on_cuda = str(self.device).startswith("cuda")
-        self.dtype = engine_dtype(options.dtype, model)
+        choice = engine_dtype(options.dtype, model)
+        self.dtype = choice.dtype
         self.stage_seconds: dict[str, float] = {s: 0.0 for s in STAGES}
         self._clock = StageClock(self.stage_seconds)
         self.stats: dict[str, object] = {"batches": 0, "oom_retries": 0, "cleanups": 0}
+        self.stats.update(dtype=choice.name, dtype_reason=choice.reason)
         if memory_share != 1.0:
             self.stats["memory_share"] = round(memory_share, 3)
         tts = model.tts
@@ -91,7 +93,9 @@ class FastEngine:
         self._packed: PackedLinears | None = None
         try:
             if options.cpu_packed_weights and packing_available(self.device, self.dtype):
-                self._packed = PackedLinears([tts.t3, tts.s3gen.flow.decoder.estimator])
+                self._packed = PackedLinears(
+                    [tts.t3, tts.s3gen.flow.decoder.estimator], dtype=self.dtype
+                )
             self.stats["cpu_packed_linears"] = self._packed.count if self._packed else 0
             self._build(tts, conds)
         except BaseException:
@@ -121,7 +125,6 @@ class FastEngine:
         self.batch_size = self._batch_size()
         self.stats.update(
             batch_size=self.batch_size,
-            dtype=str(self.dtype).removeprefix("torch."),
             step_mode=self.t3.step_mode,
         )
 

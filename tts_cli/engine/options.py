@@ -19,8 +19,9 @@ class EngineOptions:
 
     dtype: str = "auto"
     """auto|float32|bfloat16|float16 for T3 and the flow decoder. auto: the model's dtype
-    (bfloat16 on GPUs with native bf16, float16 on older GPUs, float32 on CPU). The vocoder,
-    speech tokenizer and voice encoder always run in float32."""
+    (bfloat16 on GPUs from compute capability 8.0 and on CPUs with native bf16, float16 on
+    older GPUs, else float32). The vocoder, speech tokenizer, voice encoder and rotary
+    tables always run in float32."""
     compile: bool | None = None
     """Capture the T3 decode step as CUDA graphs (bucketed cache lengths). None: on for
     CUDA, off on CPU; True on CPU tries ``torch.compile``. Failures warn and run eagerly."""
@@ -41,7 +42,7 @@ class EngineOptions:
     count every 32 steps and keeps the faster (one thread wins on a busy machine, where a
     second thread makes every step wait), N fixes it, None leaves torch's setting."""
     cpu_packed_weights: bool = True
-    """On a CPU in float32, run the linear layers of T3 and the flow decoder on weights
+    """On a CPU in float32 (or native bfloat16), run the linear layers of T3 and the flow decoder on weights
     packed once by oneDNN: decode steps ~3x faster, the flow decoder ~7 %, the same
     float32 arithmetic. The packed copy replaces the original weights while the engine
     runs (no extra memory) and they are restored exactly on close; packing takes 1-3 s.
