@@ -104,3 +104,18 @@ def vi_model_dir() -> Path:
         yield folder
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture()
+def restore_logging():
+    """The command configures logging and captures warnings for the process; put both back
+    so later tests in this process see logging as they left it."""
+    import logging
+
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers), logging.getLogger("tts_cli").level)
+    yield
+    logging.captureWarnings(False)
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
+    logging.getLogger("tts_cli").setLevel(saved[2])

@@ -23,18 +23,8 @@ pytestmark = pytest.mark.skipif(not EVAL.is_dir(), reason="shared eval data abse
 
 
 @pytest.fixture(autouse=True)
-def _restore_logging():
-    """The command configures logging and captures warnings for the process; put both back
-    so later tests in this process see logging as they left it."""
-    import logging as _logging
-
-    root = _logging.getLogger()
-    saved = (root.level, list(root.handlers), _logging.getLogger("tts_cli").level)
-    yield
-    _logging.captureWarnings(False)
-    root.setLevel(saved[0])
-    root.handlers[:] = saved[1]
-    _logging.getLogger("tts_cli").setLevel(saved[2])
+def _restore_logging(restore_logging):
+    """In-process runs of the command leave logging as they found it."""
 
 
 def _book(name: str) -> bytes:

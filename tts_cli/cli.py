@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperCommand
 
 from tts_cli import __version__
+from tts_cli.cli_env import EnvCommand, env_sources, name_variables
 from tts_cli.errors import OptionError, TtsgenError
 
 logger = logging.getLogger("tts_cli")
@@ -78,73 +77,9 @@ def _unexpected(err: Exception, verbose: bool) -> typer.Exit:
     return typer.Exit(code=EXIT_UNEXPECTED)
 
 
-ENV_PREFIX = "TTSGEN_"
-#: Options without a variable: --help and --version, and --voice-cache/--no-voice-cache,
-#: whose name is taken: TTSGEN_VOICE_CACHE has long named the cache folder (as
-#: TTSGEN_VOICE_CACHE_DIR now does too); the cache is switched off with --no-voice-cache only.
-_NO_ENV = ("help", "version", "voice_cache")
-
-
-def env_name(param) -> str:
-    """``--model-dir`` -> ``TTSGEN_MODEL_DIR``: an option's environment variable."""
-    long = next(o for o in param.opts if o.startswith("--"))
-    return ENV_PREFIX + long[2:].upper().replace("-", "_")
-
-
-class EnvCommand(TyperCommand):
-    """The main command, with every option also read from ``TTSGEN_<OPTION>`` (containers
-    and job scripts set variables); the command line wins. Flags take 1/0, true/false;
-    repeatable paths (``--model-dir``) are separated by os.pathsep, as in PATH."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:
-            if _is_option(param) and param.name not in _NO_ENV:
-                param.envvar = env_name(param)
-                param.show_envvar = True
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except typer.BadParameter as e:
-            # a bad value from a variable: name the variable, not an option nobody typed
-            if e.param is not None and _from_env(ctx, e.param):
-                e.param_hint = e.param.envvar
-            raise
-
-
-def _is_option(param) -> bool:
-    # typer vendors its own click: its classes are not the click package's
-    return getattr(param, "param_type_name", None) == "option"
-
-
-def _from_env(ctx: typer.Context, param) -> bool:
-    source = ctx.get_parameter_source(param.name)
-    return getattr(source, "name", None) == "ENVIRONMENT"
-
-
-def _env_sources(ctx: typer.Context) -> dict[str, str]:
-    """``{"--device": "TTSGEN_DEVICE"}`` for every option this run took from a variable."""
-    out = {}
-    for param in ctx.command.params:
-        if _is_option(param) and param.envvar and _from_env(ctx, param):
-            for opt in (*param.opts, *param.secondary_opts):
-                out[opt] = param.envvar
-    return out
-
-
-def _name_variables(message: str, sources: dict[str, str]) -> str:
-    """A library error names the option (``--batch-size``); where its value came from a
-    variable, the message names that variable instead."""
-    for opt, var in sorted(sources.items(), key=lambda kv: -len(kv[0])):
-        if opt.startswith("--"):
-            message = re.sub(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", var, message)
-    return message
-
-
 def _fail(err: TtsgenError, env: dict[str, str] | None = None) -> typer.Exit:
     # One line, no traceback: what is wrong and what to do about it.
-    typer.echo(f"ttsgen: error: {_name_variables(str(err), env or {})}", err=True)
+    typer.echo(f"ttsgen: error: {name_variables(str(err), env or {})}", err=True)
     return typer.Exit(code=err.exit_code)
 
 
@@ -590,7 +525,7 @@ def run(
     try:
         result = execute(request)
     except TtsgenError as err:
-        raise _fail(err, _env_sources(ctx)) from None
+        raise _fail(err, env_sources(ctx)) from None
     except KeyboardInterrupt:
         typer.echo("ttsgen: interrupted; no output was written", err=True)
         raise typer.Exit(code=EXIT_INTERRUPTED) from None

@@ -39,7 +39,9 @@ class Progress:
     @property
     def eta_seconds(self) -> float | None:
         """Remaining wall seconds, assuming the chunks left cost what the ones made cost."""
-        made = self.chunks_done - self.chunks_reused if self.chunks_made is None else self.chunks_made
+        made = (
+            self.chunks_done - self.chunks_reused if self.chunks_made is None else self.chunks_made
+        )
         to_make = (
             self.chunks_total - self.chunks_reused
             if self.chunks_to_make is None

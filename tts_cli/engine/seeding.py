@@ -70,7 +70,11 @@ def forked_rng(seed: int, device):
     from ``seed``; both are put back afterwards."""
     device = torch.device(device)
     cuda = device.type == "cuda"
-    index = device.index if device.index is not None else (torch.cuda.current_device() if cuda else None)
+    index = (
+        device.index
+        if device.index is not None
+        else (torch.cuda.current_device() if cuda else None)
+    )
     with torch.random.fork_rng(devices=[index] if cuda else [], device_type="cuda"):
         torch.default_generator.manual_seed(seed)
         if cuda:

@@ -175,7 +175,11 @@ class StockEngine:
         for req in batch:
             seed = getattr(req, "seed", None)
             # a chunk with its own seed draws from the global RNG forked and seeded by it
-            rng = forked_rng(seed, self.model.tts.device) if seed is not None else contextlib.nullcontext()
+            rng = (
+                forked_rng(seed, self.model.tts.device)
+                if seed is not None
+                else contextlib.nullcontext()
+            )
             with rng:
                 wav, tokens = stock_generate(
                     self.model,

@@ -106,6 +106,4 @@ def _check_template(pattern: str) -> None:
             f"use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}",
         )
     if "/" in pattern or "\\" in pattern:
-        raise OptionError(
-            "--output-template names a file, not a path", "put the folder in -o DIR/"
-        )
+        raise OptionError("--output-template names a file, not a path", "put the folder in -o DIR/")
