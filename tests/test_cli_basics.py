@@ -81,7 +81,7 @@ def test_library_warnings_become_log_lines_and_the_perceiver_deprecation_is_drop
     import logging
     import warnings
 
-    from tts_cli.cli import _setup_logging
+    from tts_cli.cli import setup_logging as _setup_logging
 
     root, ours = logging.getLogger(), logging.getLogger("tts_cli")
     saved = (root.level, list(root.handlers), ours.level)

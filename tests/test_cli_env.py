@@ -72,7 +72,7 @@ def test_a_bad_value_names_the_variable(book, tmp_path, monkeypatch, var, value,
     from tts_cli.engine import device
 
     monkeypatch.setattr(device, "_cuda_available", lambda: False)
-    monkeypatch.setattr("tts_cli.runner._prepare_models", _no_models)
+    monkeypatch.setattr("tts_cli.runner.models.prepare_models", _no_models)
     result = _run([book, "-o", tmp_path / "out.wav"], {var: value})
     assert result.exit_code == 2, result.output
     assert needle in result.output

@@ -102,7 +102,14 @@ def test_text_file_to_wav_with_json_summary(tiny_model_dir, tmp_path, engine):
     else:
         assert summary["engine_stats"] == {}
     assert np.max(np.abs(audio)) > 0.01
-    assert [p.name for p in tmp_path.iterdir()] == ["book.wav"]  # no work files left behind
+    # no temp files left behind; the job's work directory holds one stored chunk per chunk
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".book.wav.ttsgen", "book.wav"]
+    work = tmp_path / ".book.wav.ttsgen"
+    assert summary["work_dir"] == str(work)
+    assert summary["chunks_synthesized"] == n and summary["chunks_reused"] == 0
+    manifest = json.loads((work / "job.json").read_text())
+    assert manifest["status"] == "done" and manifest["chunks_stored"] == n
+    assert len(list(work.glob("chunks/*/*.chunk"))) == len(set(manifest["keys"]))
 
 
 def test_stdin_to_wav_on_stdout(tiny_model_dir, tmp_path):

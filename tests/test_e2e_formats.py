@@ -47,17 +47,17 @@ class ReplayOnce:
 
 @pytest.fixture()
 def use_tiny_model(monkeypatch, tiny_model, tiny_model_dir):
-    from tts_cli import runner
     from tts_cli.models import folders
+    from tts_cli.runner import models
 
-    real_resolve, make_engines = folders.resolve_folders, runner._make_engines
+    real_resolve, make_engines = folders.resolve_folders, models.make_engines
     monkeypatch.setattr(
         folders,
         "resolve_folders",
         lambda needed, dirs=None, **kw: real_resolve(needed, [tiny_model_dir]),
     )
     monkeypatch.setattr("tts_cli.engine.adapter.load_folder", lambda *a: tiny_model)
-    monkeypatch.setattr(runner, "_make_engines", lambda *a: ReplayOnce(make_engines(*a)))
+    monkeypatch.setattr(models, "make_engines", lambda *a: ReplayOnce(make_engines(*a)))
 
 
 def run(out: Path, **extra) -> dict:
@@ -109,4 +109,7 @@ def test_every_format_from_a_real_run(tmp_path, use_tiny_model, ext):
     cues = [b for b in subs.read_text(encoding="utf-8").strip().split("\n\n") if b.strip()]
     assert len(cues) == 7
     assert "The lighthouse keeper had not spoken" in cues[2]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({out.name, subs.name, cover.name})
+    work = f".{out.name}.ttsgen"  # the job's work directory; no temp files
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        {out.name, subs.name, cover.name, work}
+    )

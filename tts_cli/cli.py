@@ -7,19 +7,27 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tts_cli import __version__
-from tts_cli.cli_env import EnvCommand, env_sources, name_variables
+from tts_cli.cli_env import EnvCommand, env_sources
+from tts_cli.cli_report import (
+    EXIT_INTERRUPTED,
+    EXIT_UNEXPECTED,
+    chunk_chars_help,
+    fail,
+    setup_logging,
+    stopped,
+    unexpected,
+    version_callback,
+)
 from tts_cli.errors import OptionError, TtsgenError
 
 logger = logging.getLogger("tts_cli")
 
-EXIT_INTERRUPTED = 130
+__all__ = ["EXIT_INTERRUPTED", "EXIT_UNEXPECTED", "app", "main", "setup_logging"]
 
 app = typer.Typer(
     add_completion=False,
@@ -34,83 +42,18 @@ MODEL_PANEL = "Model and engine"
 VOICE_PANEL = "Voice and sampling"
 OUTPUT_PANEL = "Output and assembly"
 REPORT_PANEL = "Reporting"
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"ttsgen {__version__}")
-        raise typer.Exit()
-
-
-#: An unexpected exception (a bug, a torch RuntimeError): BSD's EX_SOFTWARE.
-EXIT_UNEXPECTED = 70
-
-
-def _chunk_chars_help() -> str:
-    # from the profile table, so the help cannot drift from what the chunker does
-    from tts_cli.text.languages import PROFILES
-
-    return (
-        "Largest chunk in characters [default: per language, "
-        f"{PROFILES['en'].max_chunk_chars} for English]."
-    )
-
-
-def _unexpected(err: Exception, verbose: bool) -> typer.Exit:
-    """One line for an exception no library error describes; the traceback only with -v.
-    KeyboardInterrupt is no Exception and never comes here."""
-    if verbose:
-        import traceback
-
-        traceback.print_exception(err, file=sys.stderr)
-    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    typer.echo(
-        f"ttsgen: error: unexpected {type(err).__name__}"
-        f"{': ' + message if message else ''}; "
-        + (
-            "this is a bug in ttsgen or a library"
-            if verbose
-            else "run again with -v for the traceback"
-        ),
-        err=True,
-    )
-    return typer.Exit(code=EXIT_UNEXPECTED)
-
-
-def _fail(err: TtsgenError, env: dict[str, str] | None = None) -> typer.Exit:
-    # One line, no traceback: what is wrong and what to do about it.
-    typer.echo(f"ttsgen: error: {name_variables(str(err), env or {})}", err=True)
-    return typer.Exit(code=err.exit_code)
-
-
-def _setup_logging(verbose: bool, quiet: bool) -> None:
-    from rich.console import Console
-    from rich.logging import RichHandler
-
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    handler = RichHandler(console=Console(stderr=True), show_time=False, show_path=False)
-    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
-    logging.getLogger("tts_cli").setLevel(level if verbose else max(level, logging.INFO))
-    # Python warnings from the libraries become log lines: formatted like ours, hidden by -q
-    logging.captureWarnings(True)
-    # chatterbox's perceiver uses a torch context manager that torch has deprecated; the
-    # warning says nothing a ttsgen user can act on
-    warnings.filterwarnings(
-        "ignore",
-        message=r".*torch\.backends\.cuda\.sdp_kernel\(\)`? is deprecated",
-        category=FutureWarning,
-    )
+JOB_PANEL = "Long runs and batches"
 
 
 @app.command(cls=EnvCommand)
 def run(
     ctx: typer.Context,
-    input: Annotated[
-        str,
+    inputs: Annotated[
+        list[str],
         typer.Argument(
-            help="Book to read: .txt, .md or .epub file, or - for stdin.",
+            help="Books to read: .txt, .md, .html or .epub files, or - for stdin; several books need -o DIR/.",
             show_default=False,
-            metavar="INPUT",
+            metavar="INPUT...",
         ),
     ],
     *,
@@ -121,6 +64,55 @@ def run(
             "-o",
             help="Audiobook to write; its extension picks the format (.wav .flac .mp3 .m4b .m4a .ogg .opus); - writes WAV to stdout.",
             show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="With -o DIR/: each output's format, by extension (m4b mp3 flac wav opus ...) [default: m4b].",
+            show_default=False,
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = None,
+    output_template: Annotated[
+        str | None,
+        typer.Option(
+            help="With -o DIR/: each output's file name from {stem} {ext} {index} {name} of its input [default: {stem}.{ext}].",
+            show_default=False,
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = None,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where the job keeps its finished chunks and manifest, so that the same command resumes [default: .OUTPUT.ttsgen beside the output].",
+            show_default=False,
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Make every chunk again, replacing what the work directory holds.",
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="Remove the work directory after a successful run (it is always kept after a failure or a stop).",
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = False,
+    retries: Annotated[
+        int | None,
+        typer.Option(
+            help="New takes (other seeds) of a chunk the quality checks find suspect, before it is split; 0 only reports it [default: 2].",
+            show_default=False,
+            rich_help_panel=JOB_PANEL,
         ),
     ] = None,
     # -- input and planning
@@ -134,7 +126,7 @@ def run(
     chunk_chars: Annotated[
         int | None,
         typer.Option(
-            help=_chunk_chars_help(),
+            help=chunk_chars_help(),
             rich_help_panel=INPUT_PANEL,
             show_default=False,
         ),
@@ -463,16 +455,23 @@ def run(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=version_callback, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
 ) -> None:
-    """Turn INPUT into an audiobook: ttsgen book.epub -o book.m4b"""
-    _setup_logging(verbose, quiet)
+    """Turn each INPUT into an audiobook: ttsgen book.epub -o book.m4b (several: -o DIR/)"""
+    setup_logging(verbose, quiet)
     from tts_cli.runner import RunRequest, execute
 
     request = RunRequest(
-        input=input,
+        input=inputs[0],
+        extra_inputs=tuple(inputs[1:]),
+        output_format=output_format,
+        output_template=output_template,
+        work_dir=work_dir,
+        fresh=fresh,
+        clean=clean,
+        retries=retries,
         output=output,
         lang=lang,
         chunk_chars=chunk_chars,
@@ -522,18 +521,22 @@ def run(
         json_out=json_out,
         quiet=quiet,
     )
+    from tts_cli.jobs.signals import Interrupted, interruptible
+
     try:
-        result = execute(request)
+        with interruptible():
+            result = execute(request)
     except TtsgenError as err:
-        raise _fail(err, env_sources(ctx)) from None
-    except KeyboardInterrupt:
-        typer.echo("ttsgen: interrupted; no output was written", err=True)
-        raise typer.Exit(code=EXIT_INTERRUPTED) from None
+        raise fail(err, env_sources(ctx)) from None
+    except (Interrupted, KeyboardInterrupt) as stop:
+        raise stopped(stop) from None
     except Exception as err:  # noqa: BLE001 - the last resort: one line, not a traceback
-        raise _unexpected(err, verbose) from None
-    if json_out:
+        raise unexpected(err, verbose) from None
+    if json_out and result is not None:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
+    if isinstance(result, dict) and result.get("exit_code"):
+        raise typer.Exit(code=result["exit_code"])
 
 
 def main() -> None:
@@ -541,4 +544,4 @@ def main() -> None:
     try:
         app()
     except OptionError as err:  # raised by option callbacks before run() starts
-        raise SystemExit(_fail(err).exit_code) from None
+        raise SystemExit(fail(err).exit_code) from None

@@ -206,6 +206,11 @@ def synthesize_book(
             key = key_of.get(take.index)
             if key is None or key in have:
                 raise _bug(f"engine returned chunk {take.index}, which was not asked for")
+            reasons = tuple(getattr(take, "reasons", ()) or ())
+            action = getattr(take, "action", None)
+            first = tuple(getattr(take, "first_reasons", ()) or ())
+            if action in ("retried", "split"):  # fixed: the gate's reasons are the first take's
+                first, reasons = reasons, ()
             store.put(
                 key,
                 StoredChunk(
@@ -213,9 +218,9 @@ def synthesize_book(
                     sample_rate_hz=sample_rate,
                     tokens=int(take.tokens),
                     stopped=getattr(take, "stopped", None),
-                    reasons=tuple(getattr(take, "reasons", ()) or ()),
-                    action=getattr(take, "action", None),
-                    first_reasons=tuple(getattr(take, "first_reasons", ()) or ()),
+                    reasons=reasons,
+                    action=action,
+                    first_reasons=first,
                 ),
             )
             have.add(key)

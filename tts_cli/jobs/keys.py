@@ -78,9 +78,13 @@ class ChunkKeys:
     device: str
     """Device kind (``cpu``, ``cuda``): the same settings sound slightly different on each."""
     seed: int
+    gate: str = ""
+    """The quality gate's settings as canonical JSON (they decide which take is kept)."""
 
     @classmethod
-    def build(cls, *, folder, voice, generation, engine, dtype, device, seed) -> ChunkKeys:
+    def build(
+        cls, *, folder, voice, generation, engine, dtype, device, seed, gate=None
+    ) -> ChunkKeys:
         settings = {k: v for k, v in asdict(generation).items() if k != "seed"}
         return cls(
             model=folder_fingerprint(folder),
@@ -90,6 +94,7 @@ class ChunkKeys:
             dtype=str(dtype).removeprefix("torch."),
             device=str(device).split(":")[0],
             seed=int(seed or 0),
+            gate="" if gate is None else json.dumps(asdict(gate), sort_keys=True),
         )
 
     def key(self, chunk) -> str:

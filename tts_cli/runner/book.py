@@ -1,0 +1,146 @@
+"""One book, start to finish: its work directory (lock, manifest, store, stale temp files),
+its chunks spoken through the quality gate into the assembler, progress on stderr.
+
+The work directory is kept after success (removed with ``--clean``) and always after a
+failure or a stop, so the same command resumes where it ended.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from tts_cli.runner.request import RunRequest
+
+logger = logging.getLogger("tts_cli.runner")
+
+
+def work_dir_of(req: RunRequest, book, batch: bool) -> Path:
+    """Where a book's chunks are stored: ``--work-dir`` (one folder per output in batch
+    mode), else beside the output."""
+    from tts_cli.jobs import default_work_dir
+
+    if req.work_dir is None:
+        return default_work_dir(book.output, book.input)
+    path = Path(req.work_dir).expanduser()
+    return path / f"{Path(book.output).name}.ttsgen" if batch else path
+
+
+def chunk_keys(plan, keysets: dict) -> list[str]:
+    """Each chunk's content key, from its model's shared part and its own text."""
+    return [keysets[c.model].key(c) for c in plan.chunks]
+
+
+def speak_book(
+    req: RunRequest,
+    book,
+    plan,
+    engine,
+    assembly,
+    *,
+    device: str,
+    model: str,
+    keysets: dict,
+    gate_options,
+    batch: bool,
+):
+    """Synthesise and write one book; returns its ``Summary``.
+
+    A stop signal (``Interrupted``) or ``KeyboardInterrupt`` leaves with ``work_dir``,
+    ``stored`` and ``total`` set on the exception, for the CLI's resume message."""
+    from tts_cli.audio import Assembler
+    from tts_cli.jobs import WorkDir, chunk_seed
+    from tts_cli.jobs.signals import Interrupted
+    from tts_cli.jobs.workdir import temp_files_of
+    from tts_cli.pipeline import synthesize_book
+    from tts_cli.progress import ProgressView
+
+    if assembly.title is None and getattr(plan, "title", None):
+        assembly = replace(assembly, title=plan.title)
+    if assembly.author is None and getattr(plan, "author", None):
+        assembly = replace(assembly, author=plan.author)
+    chapters = [(c.title, c.first_chunk) for c in plan.chapters]
+    output = book.output if book.output == "-" else Path(book.output)
+    keys = chunk_keys(plan, keysets)
+    seeds = [chunk_seed(k) for k in keys]
+    ident = "-" if output == "-" else str(Path(output).expanduser().resolve())
+    work = WorkDir(work_dir_of(req, book, batch), book=book.input, output=ident, fresh=req.fresh)
+    with work:
+        if output != "-":
+            subtitles = Path(assembly.subtitles) if assembly.subtitles else None
+            stale = temp_files_of(Path(output), subtitles)
+            for p in stale:
+                p.unlink(missing_ok=True)
+            if stale:
+                logger.info("removed %d temp files of an earlier, stopped run", len(stale))
+        try:
+            with Assembler(
+                output, assembly, sample_rate_hz=engine.sample_rate_hz, chapters=chapters
+            ) as assembler:
+                steps = synthesize_book(
+                    plan,
+                    engine,
+                    assembler,
+                    device=device,
+                    model=model,
+                    output=book.output,
+                    keys=keys,
+                    seeds=seeds,
+                    work=work,
+                    fresh=req.fresh,
+                    gate=quality_gate(gate_options),
+                )
+                with ProgressView(total=len(plan.chunks), enabled=not req.quiet) as view:
+                    while True:
+                        try:
+                            view.update(next(steps))
+                        except StopIteration as stop:
+                            summary = stop.value
+                            break
+        except (Interrupted, KeyboardInterrupt) as stop:
+            stored = _stored(work, keys)
+            work.finish("interrupted", stored)
+            stop.book, stop.work_dir, stop.stored, stop.total = (
+                book.input,
+                str(work.path),
+                stored,
+                len(keys),
+            )
+            raise
+        except BaseException:
+            work.finish("failed", _stored(work, keys))
+            raise
+        work.finish("done", len(keys))
+    if req.clean:
+        work.remove()
+        summary.work_dir = None
+    return summary
+
+
+def _stored(work, keys: list[str]) -> int:
+    try:
+        return sum(1 for k in keys if k in work.store)
+    except OSError:  # the work directory itself is gone
+        return 0
+
+
+def quality_gate(options):
+    """``gate(requests, engine)`` for the pipeline: each chunk checked, suspect ones spoken
+    again (``--retries``) or split; None leaves every take as the engine made it."""
+    if options is None:
+        return None
+    from tts_cli.quality import gate
+
+    def run(requests, engine):
+        inner = getattr(engine, "engines", None) or {"": engine}
+        batch = sum(max(1, int(getattr(e, "batch_size", 1))) for e in inner.values())
+        return gate(
+            requests,
+            lambda reqs: list(engine.synthesize(reqs)),
+            options,
+            batch_size=batch,
+            sample_rate_hz=engine.sample_rate_hz,
+        )
+
+    return run
