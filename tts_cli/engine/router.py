@@ -93,6 +93,8 @@ class RoutedEngine:
                         exhausted = True
                         break
                     name, _ = self._engine(req)
+                    if any(p.index == req.index for p in pending):
+                        raise ValueError(f"chunk index {req.index} is given twice")
                     pending.append(req)
                     queues[name].append(req)
                 while pending and pending[0].index in done:

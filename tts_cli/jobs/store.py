@@ -76,7 +76,9 @@ class ChunkStore:
         final = self.path(key)
         temp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            # never parents=True: a work directory deleted mid-run is an error, not recreated
+            self.root.mkdir(exist_ok=True)
+            final.parent.mkdir(exist_ok=True)
             with open(temp, "wb") as f:
                 f.write(MAGIC)
                 f.write(blob)

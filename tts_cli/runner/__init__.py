@@ -52,12 +52,12 @@ def execute(req: RunRequest) -> dict | None:
         except TtsgenError as err:
             if not batch:
                 raise
-            logger.error("%s: %s", book.input, err)
             failed.append(report.failure(book, err))
     if req.dry_run:
         return report.dry_run(req, planned, failed, batch)
     if batch:
         _check_outputs(req, checked, planned)
+    planned = _check_work_dirs(req, planned, failed, batch)
     if not planned:
         return report.batch_result([], failed, time.perf_counter() - started)
 
@@ -91,6 +91,27 @@ def _check_outputs(req: RunRequest, checked, planned: list) -> None:
     _make_folder(req.output)
     for book, _ in planned:
         check_output(book.output, book_assembly(checked.assembly, book, True))
+
+
+def _check_work_dirs(req: RunRequest, planned: list, failed: list[dict], batch: bool) -> list:
+    """Each book's work directory opened once and closed, before any model loads: another
+    run holding it, or another job's or version's folder, is refused at once (in batch
+    mode, that book fails and the others go on). ``speak_book`` takes the lock for real."""
+    from tts_cli.runner import report
+    from tts_cli.runner.book import work_of
+
+    usable = []
+    for book, plan in planned:
+        try:
+            with work_of(req, book, batch):
+                pass
+        except TtsgenError as err:
+            if not batch:
+                raise
+            failed.append(report.failure(book, err))
+            continue
+        usable.append((book, plan))
+    return usable
 
 
 def _make_folder(output: str) -> None:
@@ -140,7 +161,6 @@ def _speak_books(req, checked, planned, engine, device, folders, keysets, failed
                 raise
             from tts_cli.runner.report import failure
 
-            logger.error("%s: %s", book.input, err)
             failed.append(failure(book, err))
             continue
         if not req.json_out:

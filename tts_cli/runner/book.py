@@ -7,6 +7,7 @@ failure or a stop, so the same command resumes where it ended.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,15 @@ def work_dir_of(req: RunRequest, book, batch: bool) -> Path:
         return default_work_dir(book.output, book.input)
     path = Path(req.work_dir).expanduser()
     return path / f"{Path(book.output).name}.ttsgen" if batch else path
+
+
+def work_of(req: RunRequest, book, batch: bool):
+    """The book's ``WorkDir`` (not yet open: ``with`` takes its lock)."""
+    from tts_cli.jobs import WorkDir
+
+    output = book.output
+    ident = "-" if output == "-" else str(Path(output).expanduser().resolve())
+    return WorkDir(work_dir_of(req, book, batch), book=book.input, output=ident, fresh=req.fresh)
 
 
 def chunk_keys(plan, keysets: dict) -> list[str]:
@@ -50,7 +60,7 @@ def speak_book(
     A stop signal (``Interrupted``) or ``KeyboardInterrupt`` leaves with ``work_dir``,
     ``stored`` and ``total`` set on the exception, for the CLI's resume message."""
     from tts_cli.audio import Assembler
-    from tts_cli.jobs import WorkDir, chunk_seed
+    from tts_cli.jobs import chunk_seed
     from tts_cli.jobs.signals import Interrupted
     from tts_cli.jobs.workdir import temp_files_of
     from tts_cli.pipeline import synthesize_book
@@ -64,8 +74,7 @@ def speak_book(
     output = book.output if book.output == "-" else Path(book.output)
     keys = chunk_keys(plan, keysets)
     seeds = [chunk_seed(k) for k in keys]
-    ident = "-" if output == "-" else str(Path(output).expanduser().resolve())
-    work = WorkDir(work_dir_of(req, book, batch), book=book.input, output=ident, fresh=req.fresh)
+    work = work_of(req, book, batch)
     with work:
         if output != "-":
             subtitles = Path(assembly.subtitles) if assembly.subtitles else None
@@ -135,12 +144,15 @@ def quality_gate(options):
     def run(requests, engine):
         inner = getattr(engine, "engines", None) or {"": engine}
         batch = sum(max(1, int(getattr(e, "batch_size", 1))) for e in inner.values())
+
+        def speak(reqs):
+            # the pieces of a split chunk share its index: the engine gets them numbered
+            numbered = [dataclasses.replace(r, index=k) for k, r in enumerate(reqs)]
+            takes = list(engine.synthesize(numbered))
+            return [dataclasses.replace(t, index=r.index) for t, r in zip(takes, reqs, strict=True)]
+
         return gate(
-            requests,
-            lambda reqs: list(engine.synthesize(reqs)),
-            options,
-            batch_size=batch,
-            sample_rate_hz=engine.sample_rate_hz,
+            requests, speak, options, batch_size=batch, sample_rate_hz=engine.sample_rate_hz
         )
 
     return run

@@ -22,7 +22,11 @@ def note(req: RunRequest, message: str) -> None:
 
 
 def failure(book, err) -> dict:
-    """A failed book's entry in the batch summary."""
+    """A failed book's entry in the batch summary; its error line goes to stderr at once
+    (even with ``--quiet``), as the CLI prints a single book's error."""
+    stderr_console().print(
+        f"ttsgen: error: {book.input}: {err}", highlight=False, markup=False, soft_wrap=True
+    )
     return {
         "input": book.input,
         "output": book.output,
