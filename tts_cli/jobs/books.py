@@ -53,6 +53,12 @@ def plan_books(
             "--format and --output-template both set the outputs' names",
             "give one of them (the template's extension sets the format)",
         )
+    if len(inputs) > 1 and output == "-":
+        raise OptionError(
+            "several books cannot all be written to stdout", "give -o DIR/ for their outputs"
+        )
+    if len(inputs) > 1 and output is None:
+        raise OptionError("no output folder given", "add -o DIR/ for the audiobooks")
     if not is_folder_output(output, len(inputs), template):
         if fmt is not None:
             raise OptionError(
