@@ -136,10 +136,13 @@ def test_stdin_to_wav_on_stdout(tiny_model_dir, tmp_path):
         capture_output=True,
         cwd=REPO,
         timeout=900,
-        env=dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1"),
+        env=dict(
+            os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path)
+        ),
     )
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert proc.stdout[:4] == b"RIFF" and proc.stdout[8:12] == b"WAVE"
+    assert not (tmp_path / "ttsgen" / "jobs").exists()  # a pipe keeps no work directory
     wav = tmp_path / "piped.wav"
     wav.write_bytes(proc.stdout)
     audio, rate = sf.read(str(wav))

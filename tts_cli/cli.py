@@ -53,7 +53,7 @@ def run(
         typer.Argument(
             help="Books to read: .txt, .md, .html or .epub files, or - for stdin; several books need -o DIR/.",
             show_default=False,
-            metavar="INPUT...",
+            metavar="INPUT",
         ),
     ],
     *,

@@ -103,8 +103,10 @@ def _check_work_dirs(req: RunRequest, planned: list, failed: list[dict], batch: 
     usable = []
     for book, plan in planned:
         try:
-            with work_of(req, book, batch):
-                pass
+            work = work_of(req, book, batch)
+            if work is not None:
+                with work:
+                    pass
         except TtsgenError as err:
             if not batch:
                 raise

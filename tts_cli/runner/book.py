@@ -7,6 +7,7 @@ failure or a stop, so the same command resumes where it ended.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from dataclasses import replace
@@ -29,9 +30,13 @@ def work_dir_of(req: RunRequest, book, batch: bool) -> Path:
 
 
 def work_of(req: RunRequest, book, batch: bool):
-    """The book's ``WorkDir`` (not yet open: ``with`` takes its lock)."""
+    """The book's ``WorkDir`` (not yet open: ``with`` takes its lock); None for stdin to
+    stdout without ``--work-dir`` (a pipe is not resumed, and two pipes must not share
+    one folder's lock)."""
     from tts_cli.jobs import WorkDir
 
+    if book.input == "-" and book.output == "-" and req.work_dir is None:
+        return None
     output = book.output
     ident = "-" if output == "-" else str(Path(output).expanduser().resolve())
     return WorkDir(work_dir_of(req, book, batch), book=book.input, output=ident, fresh=req.fresh)
@@ -75,7 +80,7 @@ def speak_book(
     keys = chunk_keys(plan, keysets)
     seeds = [chunk_seed(k) for k in keys]
     work = work_of(req, book, batch)
-    with work:
+    with work if work is not None else contextlib.nullcontext():
         if output != "-":
             subtitles = Path(assembly.subtitles) if assembly.subtitles else None
             stale = temp_files_of(Path(output), subtitles)
@@ -108,30 +113,35 @@ def speak_book(
                             summary = stop.value
                             break
         except (Interrupted, KeyboardInterrupt) as stop:
-            stored = _stored(work, keys)
-            work.finish("interrupted", stored)
-            stop.book, stop.work_dir, stop.stored, stop.total = (
-                book.input,
-                str(work.path),
-                stored,
-                len(keys),
-            )
+            if work is not None:
+                stored = _finish(work, "interrupted", keys)
+                stop.book, stop.work_dir, stop.stored, stop.total = (
+                    book.input,
+                    str(work.path),
+                    stored,
+                    len(keys),
+                )
             raise
         except BaseException:
-            work.finish("failed", _stored(work, keys))
+            _finish(work, "failed", keys)
             raise
-        work.finish("done", len(keys))
-    if req.clean:
+        _finish(work, "done", keys)
+    if req.clean and work is not None:
         work.remove()
         summary.work_dir = None
     return summary
 
 
-def _stored(work, keys: list[str]) -> int:
-    try:
-        return sum(1 for k in keys if k in work.store)
-    except OSError:  # the work directory itself is gone
+def _finish(work, status: str, keys: list[str]) -> int:
+    """Record how the run ended in the manifest; returns the chunks stored."""
+    if work is None:
         return 0
+    try:
+        stored = sum(1 for k in keys if k in work.store)
+    except OSError:  # the work directory itself is gone
+        stored = 0
+    work.finish(status, stored)
+    return stored
 
 
 def quality_gate(options):
