@@ -309,6 +309,8 @@ class FastEngine:
         if self.t3.step_failure:
             self.stats["compile_failure"] = self.t3.step_failure
         self.stats["step_mode"] = self.t3.step_mode
+        self.stats["graph_captures"] = self.t3.graph_captures
+        self.stats["step_shapes"] = len(self.t3.step_shapes)  # graph keys the steps used
         if self.t3.thread_choices:
             self.stats["cpu_decode_threads"] = sorted(set(self.t3.thread_choices))
 
