@@ -438,8 +438,8 @@ class BatchedDecoder:
         rows_keep = keep if b.rows == b.n_chunks else torch.cat([keep, keep + b.n_chunks])
         n_rows = int(rows_keep.numel())
         for cache in (self._cache_k, self._cache_v):
-            for layer in cache:
-                layer[:n_rows, :, :written] = layer[rows_keep, :, :written]
+            for layer in range(cache.size(0)):
+                cache[layer, :n_rows, :, :written] = cache[layer, rows_keep, :, :written]
         self._pad[:n_rows] = self._pad[rows_keep]
         b.n_chunks = int(keep.numel())
         b.rows = n_rows
