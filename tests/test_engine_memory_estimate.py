@@ -174,3 +174,58 @@ def test_full_size_batch_plan_counts_the_cache_of_both_cfg_rows():
     assert batch_bytes(g, n, 2, cfg=True) <= 0.6 * 80 * 2**30
     assert n == 64 or batch_bytes(g, n + 1, 2, cfg=True) > 0.6 * 80 * 2**30
     assert fit_batch_size(2**20, g, 2, cfg=True) == 1  # one chunk is always tried
+
+
+# ---------------------------------------------------------------- reduced precision
+
+
+def _originals(tts) -> list[torch.Tensor]:
+    from tts_cli.engine.precision import _cast_targets, reduced_modules
+
+    return [getattr(o, n) for m in reduced_modules(tts) for o, n, _ in _cast_targets(m)]
+
+
+def test_reduced_precision_keeps_no_resident_full_precision_copy():
+    from engine_support import tiny_model
+
+    from tts_cli.engine.precision import ReducedPrecision
+
+    tts = tiny_model().tts
+    originals = _originals(tts)
+    before = {k: v.clone() for k, v in tts.t3.state_dict().items()}
+    refs = [StorageWeakRef(t.untyped_storage()) for t in originals]
+    total = sum(t.nbytes for t in originals)
+    del originals
+    policy = ReducedPrecision(tts, torch.bfloat16)
+    try:
+        assert policy.resident_bytes == 0
+        assert policy.spilled_bytes == total  # every float32 original, in the file
+        assert all(r.expired() for r in refs)  # and nothing of them left in memory
+    finally:
+        policy.restore()
+    after = tts.t3.state_dict()
+    assert all(after[k].dtype == torch.float32 and torch.equal(after[k], before[k]) for k in before)
+
+
+def test_reduced_precision_keeps_the_originals_in_memory_when_the_file_fails(monkeypatch):
+    from engine_support import tiny_model
+
+    from tts_cli.engine import precision
+
+    tts = tiny_model().tts
+    before = {k: v.clone() for k, v in tts.t3.state_dict().items()}
+    real, calls = precision._Spill.put, []
+
+    def full_disk(self, tensor):
+        calls.append(1)
+        if len(calls) > 3:
+            raise OSError(28, "No space left on device")
+        return real(self, tensor)
+
+    monkeypatch.setattr(precision._Spill, "put", full_disk)
+    policy = precision.ReducedPrecision(tts, torch.bfloat16)
+    assert policy.spilled_bytes == 0
+    assert policy.resident_bytes == sum(t.nbytes for t in _originals(tts)) * 2  # fp32 of bf16
+    policy.restore()
+    after = tts.t3.state_dict()
+    assert all(torch.equal(after[k], before[k]) for k in before)
