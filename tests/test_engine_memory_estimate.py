@@ -1,8 +1,9 @@
 """The memory formula against the tensors a decode really creates (tiny T3s, CPU).
 
-``PeakTracker`` sees every tensor an aten op returns while a decode runs, and counts each
-storage from its creation until it is freed: the measured peak of live tensors (the
-model's own weights excluded). The formula must count at least that, and not wildly more.
+``PeakTracker`` (``tts_cli/testing/memory.py``) sees every tensor an aten op returns while
+a decode runs and counts each storage from its creation until it is freed: the measured
+peak of live tensors (the model's own weights excluded). The formula must count at least
+that, and not wildly more.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from engine_support import t3_cond, tiny_t3
 from t3_support import GREEDY
 from t3_support import text_ids as _text
 from torch.multiprocessing.reductions import StorageWeakRef
-from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_flatten
 
 from tts_cli.engine.memory_estimate import (
     DecodeShape,
@@ -28,35 +27,7 @@ from tts_cli.engine.memory_estimate import (
 )
 from tts_cli.engine.sampling import SamplingParams
 from tts_cli.engine.t3 import BatchedT3, BatchedTurboT3
-
-
-class PeakTracker(TorchDispatchMode):
-    """Live bytes of the storages created under it, and their peak. Frees are looked for
-    whenever the count would pass the peak, after the op's outputs exist, so the peak errs
-    on the high side (a temporary the op freed still counts)."""
-
-    def __init__(self, ignore: list[torch.Tensor]):
-        super().__init__()
-        self.ignore = {t.untyped_storage().data_ptr() for t in ignore}
-        self.live: dict[int, tuple[StorageWeakRef, int]] = {}
-        self.now = self.peak = 0
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        out = func(*args, **(kwargs or {}))
-        for t in tree_flatten(out)[0]:
-            if isinstance(t, torch.Tensor):
-                st = t.untyped_storage()
-                ptr = st.data_ptr()
-                if ptr not in self.live and ptr not in self.ignore and st.nbytes():
-                    self.live[ptr] = (StorageWeakRef(st), st.nbytes())
-                    self.now += st.nbytes()
-        if self.now > self.peak:  # frees are counted lazily: look only when it matters
-            for ptr, (ref, n) in list(self.live.items()):
-                if ref.expired():
-                    del self.live[ptr]
-                    self.now -= n
-            self.peak = max(self.peak, self.now)
-        return out
+from tts_cli.testing.memory import PeakTracker
 
 
 def _shape(engine, n_chunks: int, budget: int) -> DecodeShape:

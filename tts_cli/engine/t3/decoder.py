@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import torch
@@ -98,8 +99,8 @@ class BatchedDecoder:
         self._n_cond: torch.Tensor | None = None
         self._graphs = GraphedStep(self._graph_step, mode=step_mode)
         self.row_buckets = step_mode != "eager" if row_buckets is None else bool(row_buckets)
-        # every graph key the step path used (in eager mode too: what graphs would capture)
-        self.step_shapes: set[tuple] = set()
+        # steps per graph key the step path used (in eager mode too: what graphs would use)
+        self.step_shapes: Counter[tuple] = Counter()
 
     # ------------------------------------------------------------------ properties
     @property
@@ -324,7 +325,7 @@ class BatchedDecoder:
         self._step.fill_(step)
         attend = bucket_length(b.prefill_len + step + 1, self._cache_k.size(3))
         key = (b.n_chunks, b.rows, attend, *self._align_key())
-        self.step_shapes.add(key)
+        self.step_shapes[key] += 1
         if not self._graphs.enabled:  # eager: attend over exactly what exists
             key = (b.n_chunks, b.rows, b.prefill_len + step + 1, *key[3:])
         return self._graphs(key)
@@ -394,7 +395,7 @@ class BatchedDecoder:
         """(Re)allocate the static cache only when a batch needs more than it holds.
 
         The old cache is dropped before the new one is allocated, so a reallocation never
-        holds both (``buffer_bytes`` in ``memory_estimate.py`` counts one)."""
+        holds both (``t3_static_bytes`` in ``memory_estimate.py`` counts one)."""
         n_layers, n_kv_heads, head_dim = self._geometry()
         ck = self._cache_k
         if ck is not None:
