@@ -50,6 +50,7 @@ class GraphedStep:
         self.graphs: dict[Hashable, tuple[object, torch.Tensor]] = {}
         self._seen: dict[Hashable, int] = {}
         self.failed: str | None = None
+        self.captures = 0  # graphs captured over this runner's life (resets keep counting)
         self._pool = None
 
     def reset(self) -> None:
@@ -108,5 +109,6 @@ class GraphedStep:
         with torch.cuda.graph(graph, pool=self._pool):
             out = self.fn(key)
         self.graphs[key] = (graph, out)
+        self.captures += 1
         graph.replay()  # the capture itself does not run the kernels
         return out

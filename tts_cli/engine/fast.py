@@ -27,7 +27,8 @@ from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
 from tts_cli.engine.cpu_linear import PackedLinears, packing_available
 from tts_cli.engine.memory import CleanupPolicy, Offloader, free_memory, is_oom
-from tts_cli.engine.options import CPU_BATCH_SIZE, EngineOptions, auto_batch_size, per_chunk_bytes
+from tts_cli.engine.memory_estimate import T3Geometry, fit_batch_size
+from tts_cli.engine.options import CPU_BATCH_SIZE, EngineOptions
 from tts_cli.engine.precision import ReducedPrecision, engine_dtype
 from tts_cli.engine.s3gen_batched import BatchedS3Gen
 from tts_cli.engine.sampling import SamplingParams
@@ -156,14 +157,14 @@ class FastEngine:
         if not self.on_cuda:
             return CPU_BATCH_SIZE
         free, _total = torch.cuda.mem_get_info(torch.device(self.device))
-        need = per_chunk_bytes(
-            self.model.tts.t3.tfmr.config,
+        return fit_batch_size(
+            int(free * self.memory_share),
+            T3Geometry.from_t3(self.model.tts.t3),
             torch.finfo(self.dtype).bits // 8,
+            cfg=self.t3._uses_cfg(self.params),
             max_tokens=1000,
             prompt_frames=self.prompt.prompt_frames,
-            rows=2 if self.params.cfg_weight > 0 else 1,
         )
-        return auto_batch_size(int(free * self.memory_share), need)
 
     # ------------------------------------------------------------------ synthesis
     def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
@@ -309,6 +310,8 @@ class FastEngine:
         if self.t3.step_failure:
             self.stats["compile_failure"] = self.t3.step_failure
         self.stats["step_mode"] = self.t3.step_mode
+        self.stats["graph_captures"] = self.t3.graph_captures
+        self.stats["step_shapes"] = len(self.t3.step_shapes)  # graph keys the steps used
         if self.t3.thread_choices:
             self.stats["cpu_decode_threads"] = sorted(set(self.t3.thread_choices))
 

@@ -8,11 +8,17 @@ upstream computes in float32 (Llama's rotary ``inv_freq``, which Hugging Face re
 ``.float()``), and ``module.to(dtype)`` would round them for good (``inv_freq`` off by up to
 1.8e-4, about 0.23 rad at position 1300). ``ReducedPrecision`` puts every cast tensor back
 on exit, so a model shared with the stock engine is left as it was found.
+
+The originals are needed only then, so they wait in an unnamed temporary file (written and
+read back one tensor at a time), not in memory: a resident float32 copy of T3 and the flow
+decoder would hold ~2.5 GB of host memory for the whole run (on a CPU, 1.5x the model's
+weights). Where the file cannot be written they stay in memory (``resident_bytes``).
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 
 import torch
 
@@ -55,25 +61,59 @@ def _cast_targets(module: torch.nn.Module):
                 yield owner, name, "buffer"
 
 
+class _Spill:
+    """Tensors in an unnamed temporary file (gone when closed), read back one at a time."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="ttsgen-precision-")
+        self.nbytes = 0
+
+    def put(self, tensor: torch.Tensor) -> tuple:
+        flat = tensor.detach().to("cpu").contiguous().reshape(-1)
+        raw = flat.view(torch.uint8).numpy()
+        entry = (self.nbytes, raw.nbytes, tuple(tensor.shape), tensor.dtype)
+        self.file.write(memoryview(raw))
+        self.nbytes += raw.nbytes
+        return entry
+
+    def get(self, entry: tuple) -> torch.Tensor:
+        offset, nbytes, shape, dtype = entry
+        raw = torch.empty(nbytes, dtype=torch.uint8)
+        self.file.seek(offset)
+        if nbytes and self.file.readinto(raw.numpy()) != nbytes:
+            raise OSError("the saved full-precision weights were cut short")
+        return raw.view(dtype).reshape(shape)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class ReducedPrecision:
     """Casts T3 and the flow decoder to ``dtype``; ``restore()`` puts the exact tensors back.
 
     Casting back from bfloat16 would round the weights for good, so the originals are kept:
-    on a CPU the original tensors themselves (no copy: the cast made new ones), from a GPU a
-    copy in host memory (not GPU memory).
+    written to a temporary file (``spill``, the default), or else in host memory: on a CPU
+    the original tensors themselves, from a GPU a copy (``resident_bytes`` says how much).
     """
 
-    def __init__(self, tts, dtype: torch.dtype):
+    def __init__(self, tts, dtype: torch.dtype, spill: bool = True):
         self.dtype = dtype
-        self._saved: list[tuple[torch.nn.Module, str, str, torch.Tensor]] = []
+        self._saved: list[tuple[torch.nn.Module, str, str, object]] = []
+        self._spill: _Spill | None = None
+        self.resident_bytes = 0  # host bytes held for restore()
         if dtype == torch.float32:
             return
+        if spill:
+            try:
+                self._spill = _Spill()
+            except OSError as e:
+                logger.info("full-precision weights stay in memory (%s)", e)
         with torch.inference_mode(False), torch.no_grad():
             for module in reduced_modules(tts):
                 for owner, name, kind in _cast_targets(module):
                     tensor = getattr(owner, name)
-                    original = tensor.detach() if tensor.device.type == "cpu" else tensor.to("cpu")
-                    self._saved.append((owner, name, kind, original))
+                    kept = self._keep(tensor)  # may rebuild self._saved: call it first
+                    self._saved.append((owner, name, kind, kept))
                     low = tensor.detach().to(dtype)
                     if kind == "param":
                         tensor.data = low
@@ -81,14 +121,44 @@ class ReducedPrecision:
                         setattr(owner, name, low)
         logger.info("T3 and the flow decoder run in %s", str(dtype).removeprefix("torch."))
 
+    @property
+    def spilled_bytes(self) -> int:
+        """Bytes of original weights waiting in the temporary file."""
+        return self._spill.nbytes if self._spill is not None else 0
+
+    def _keep(self, tensor: torch.Tensor):
+        """What ``restore`` needs to put ``tensor`` back: a file entry or the tensor."""
+        if self._spill is not None:
+            try:
+                return self._spill.put(tensor)
+            except OSError as e:  # a full disk: keep this and the rest in memory
+                logger.info("full-precision weights stay in memory (%s)", e)
+                self._saved = [(o, n, k, self._read(v)) for o, n, k, v in self._saved]
+                self._spill.close()
+                self._spill = None
+        original = tensor.detach() if tensor.device.type == "cpu" else tensor.to("cpu")
+        self.resident_bytes += original.nbytes
+        return original
+
+    def _read(self, kept) -> torch.Tensor:
+        if isinstance(kept, torch.Tensor):
+            return kept
+        value = self._spill.get(kept)
+        self.resident_bytes += value.nbytes
+        return value
+
     def restore(self) -> None:
         """Every cast parameter and buffer back, bit for bit, on the device it is on now."""
         with torch.inference_mode(False), torch.no_grad():
-            for owner, name, kind, original in reversed(self._saved):
+            for owner, name, kind, kept in reversed(self._saved):
                 current = getattr(owner, name)
-                value = original.to(current.device)
+                value = self._read(kept).to(current.device)
                 if kind == "param":
                     current.data = value
                 else:
                     setattr(owner, name, value)
         self._saved.clear()
+        self.resident_bytes = 0
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None

@@ -19,7 +19,7 @@ from tts_cli.engine.base import ChunkAudio, Request
 #: Requests read ahead, in batches of the largest engine (at least two full batches).
 WINDOW_BATCHES = 2
 #: Engine stats that add up over models (the rest are per model, under ``by_model``).
-COUNTERS = ("batches", "oom_retries", "cleanups", "speech_tokens")
+COUNTERS = ("batches", "oom_retries", "cleanups", "speech_tokens", "graph_captures")
 
 
 class RoutedEngine:

@@ -95,8 +95,17 @@ class AlignmentGuard:
     def record(self, tokens: torch.Tensor) -> None:
         self.before_last, self.last = self.last, tokens
 
-    def step(self, logits: torch.Tensor, attention: torch.Tensor, frame: int) -> torch.Tensor:
-        """``logits`` ``(chunks, V)`` with the stop token suppressed or forced per chunk."""
+    def step(
+        self,
+        logits: torch.Tensor,
+        attention: torch.Tensor,
+        frame: int,
+        active: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """``logits`` ``(chunks, V)`` with the stop token suppressed or forced per chunk.
+
+        ``active`` (chunks,) bool: chunks still decoding; a finished chunk kept in the batch
+        (masked) is never counted as fired."""
         r = self.rules
         n, _, width = attention.shape
         dev = attention.device
@@ -131,5 +140,5 @@ class AlignmentGuard:
         )
         forced = torch.full_like(logits, -FORCE)
         forced[:, stop] = FORCE
-        self._all_fired[self._ids] |= force
+        self._all_fired[self._ids] |= force if active is None else force & active
         return torch.where(force[:, None], forced, logits)

@@ -15,14 +15,21 @@ at once and leaves only the transformer to its subclasses (``llama.py``, ``gpt2.
 * the KV cache is one preallocated tensor per layer stack (no concatenation);
 * a row stops at its stop token or at its own budget; the host looks at stops only every
   ``check_every`` steps (and when a budget runs out), then drops finished rows from the
-  batch so they cost nothing afterwards. An optional per-row guard (``alignment.py``) may
-  rewrite a row's logits each step, from attention the step computed anyway.
+  batch so they cost nothing afterwards. With ``row_buckets`` (the default when steps run
+  as CUDA graphs or compiled) the batch only ever has a few row counts: the batch's own
+  and the powers of two below it. Finished rows stay in, masked (their tokens ignored,
+  their cache rows kept), until the unfinished ones fit the next bucket down; then the
+  batch compacts to that bucket. A whole book then decodes with at most
+  ``log2(batch) + 2`` row counts, so a few graphs per cache bucket instead of one per
+  finished chunk. An optional per-row guard (``alignment.py``) may rewrite a row's logits
+  each step, from attention the step computed anyway.
 """
 
 from __future__ import annotations
 
 import copy
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import torch
@@ -33,6 +40,15 @@ from tts_cli.engine.sampling import SamplingParams, cfg_combine, process_logits,
 from tts_cli.engine.seeding import row_key
 
 CHECK_EVERY_STEPS = 8  # host looks at stop tokens this often
+
+
+def row_bucket(live: int, start: int) -> int:
+    """Chunks a batch that started with ``start`` decodes while ``live`` are unfinished:
+    ``start`` itself, or the smallest power of two that holds ``live`` below it."""
+    if live < 1 or start < live:
+        raise ValueError("need 1 <= live <= start")
+    bucket = 1 << (live - 1).bit_length()
+    return start if bucket >= start else bucket
 
 
 @dataclass
@@ -62,7 +78,10 @@ class BatchedDecoder:
         check_every: int = CHECK_EVERY_STEPS,
         step_mode: str = "eager",
         cpu_decode_threads: int | str | None = None,
+        row_buckets: bool | None = None,
     ):
+        """``row_buckets``: decode in a few fixed row counts (see the module docstring);
+        None: on unless steps run eagerly (where every shape costs the same)."""
         self.t3 = t3
         self.hp = t3.hp
         self.tfmr = t3.tfmr
@@ -79,6 +98,9 @@ class BatchedDecoder:
         self._base: torch.Tensor | None = None
         self._n_cond: torch.Tensor | None = None
         self._graphs = GraphedStep(self._graph_step, mode=step_mode)
+        self.row_buckets = step_mode != "eager" if row_buckets is None else bool(row_buckets)
+        # steps per graph key the step path used (in eager mode too: what graphs would use)
+        self.step_shapes: Counter[tuple] = Counter()
 
     # ------------------------------------------------------------------ properties
     @property
@@ -93,6 +115,11 @@ class BatchedDecoder:
     def step_mode(self) -> str:
         """How decode steps run now: eager, graphs or compile (eager after a failure)."""
         return self._graphs.mode if self._graphs.enabled else "eager"
+
+    @property
+    def graph_captures(self) -> int:
+        """CUDA graphs captured so far (0 unless steps run as graphs)."""
+        return self._graphs.captures
 
     @property
     def step_failure(self) -> str | None:
@@ -187,11 +214,12 @@ class BatchedDecoder:
     ) -> None:
         stop = self.hp.stop_speech_token
         start = self.hp.start_speech_token
+        n_start = self._batch.n_chunks
         for s in range(max_budget):
             logits, align = out_step if isinstance(out_step, tuple) else (out_step, None)
             guided = cfg_combine(logits.float(), self._batch.n_chunks, params.cfg_weight)
             if self.guard is not None:
-                guided = self.guard.step(guided, align, s)
+                guided = self.guard.step(guided, align, s, active=~st.done)
             bias = logit_bias(s) if logit_bias is not None else None
             if bias is not None:
                 guided = guided + bias.to(guided.device)[st.ids]
@@ -207,12 +235,16 @@ class BatchedDecoder:
             if s + 1 == max_budget:
                 break
             if (s + 1) % self.check_every == 0 or (s + 1) in budget_steps:
-                keep = (~st.done).nonzero().squeeze(1)
-                n_keep = int(keep.numel())  # the only host sync
-                if n_keep == 0:
+                n_live = int((~st.done).sum())  # the only host sync
+                if n_live == 0:
                     break
+                n_keep = row_bucket(n_live, n_start) if self.row_buckets else n_live
                 if n_keep < self._batch.n_chunks:
-                    self._compact(keep)
+                    # unfinished rows first, then finished ones to fill the bucket; each
+                    # group in batch order (the per-row state moves with its row)
+                    order = torch.argsort(st.done.to(torch.int8), stable=True)
+                    keep = order[:n_keep].sort().values
+                    self._compact(keep, self._batch.prefill_len + s + 1)
                     tok = tok[keep]
                     st.keep(keep)
             n_threads = threads.next_step()
@@ -292,9 +324,11 @@ class BatchedDecoder:
         self._tok[: b.n_chunks] = tok
         self._step.fill_(step)
         attend = bucket_length(b.prefill_len + step + 1, self._cache_k.size(3))
-        if not self._graphs.enabled:
-            attend = b.prefill_len + step + 1  # eager: attend over exactly what exists
-        return self._graphs((b.n_chunks, b.rows, attend, *self._align_key()))
+        key = (b.n_chunks, b.rows, attend, *self._align_key())
+        self.step_shapes[key] += 1
+        if not self._graphs.enabled:  # eager: attend over exactly what exists
+            key = (b.n_chunks, b.rows, b.prefill_len + step + 1, *key[3:])
+        return self._graphs(key)
 
     def _graph_step(self, key):
         """One decode step reading only static buffers (graph-capturable)."""
@@ -358,38 +392,55 @@ class BatchedDecoder:
 
     # ------------------------------------------------------------------ buffers
     def _ensure_buffers(self, rows: int, length: int) -> None:
-        """(Re)allocate the static cache only when a batch needs more than it holds."""
+        """(Re)allocate the static cache only when a batch needs more than it holds.
+
+        The old cache is dropped before the new one is allocated, so a reallocation never
+        holds both (``t3_static_bytes`` in ``memory_estimate.py`` counts one)."""
         n_layers, n_kv_heads, head_dim = self._geometry()
         ck = self._cache_k
-        if (
-            ck is not None
-            and ck.size(1) >= rows
-            and ck.size(3) >= length
-            and ck.device == self.device
-            and ck.dtype == self.dtype
-        ):
-            return
-        self.release()
-        if ck is not None:  # grow geometrically so a slightly longer batch does not realloc
+        if ck is not None:
+            fits = ck.size(1) >= rows and ck.size(3) >= length
+            if fits and ck.device == self.device and ck.dtype == self.dtype:
+                return
+            # grow geometrically so a slightly longer batch does not realloc
             rows = max(rows, ck.size(1))
             length = max(length, int(ck.size(3) * 1.25))
+        del ck
+        self.release()
         shape = (n_layers, rows, n_kv_heads, length, head_dim)
-        self._cache_k = torch.zeros(shape, dtype=self.dtype, device=self.device)
-        self._cache_v = torch.zeros(shape, dtype=self.dtype, device=self.device)
-        self._tok = torch.zeros(rows, dtype=torch.long, device=self.device)
-        self._step = torch.zeros(1, dtype=torch.long, device=self.device)
-        self._pad = torch.zeros(rows, dtype=torch.long, device=self.device)
-        self._base = torch.zeros(1, dtype=torch.long, device=self.device)
-        self._n_cond = torch.zeros(1, dtype=torch.long, device=self.device)
+        self._cache_k = self._new_buffer(shape, self.dtype)
+        self._cache_v = self._new_buffer(shape, self.dtype)
+        self._tok = self._new_buffer((rows,), torch.long)
+        self._step = self._new_buffer((1,), torch.long)
+        self._pad = self._new_buffer((rows,), torch.long)
+        self._base = self._new_buffer((1,), torch.long)
+        self._n_cond = self._new_buffer((1,), torch.long)
         self._on_buffers(length)
 
-    def _compact(self, keep: torch.Tensor) -> None:
-        """Move the rows of unfinished chunks to the front of the static buffers."""
+    def _new_buffer(self, shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
+        return torch.zeros(shape, dtype=dtype, device=self.device)
+
+    def buffer_bytes(self) -> int:
+        """Bytes of the static buffers held now (cache, step inputs, rotary tables)."""
+        held = [self._cache_k, self._cache_v, self._tok, self._step, self._pad, self._base]
+        held += [self._n_cond, *self._extra_buffers()]
+        return sum(t.nbytes for t in held if t is not None)
+
+    def _extra_buffers(self) -> list[torch.Tensor]:
+        """Subclass buffers sized with the cache (``buffer_bytes`` counts them)."""
+        return []
+
+    def _compact(self, keep: torch.Tensor, written: int) -> None:
+        """Move the rows ``keep`` to the front of the static buffers.
+
+        Only the ``written`` cache positions filled so far are moved, one layer at a time,
+        so the copy's temporary is the kept rows of one layer's prefix, never the cache."""
         b = self._batch
         rows_keep = keep if b.rows == b.n_chunks else torch.cat([keep, keep + b.n_chunks])
         n_rows = int(rows_keep.numel())
         for cache in (self._cache_k, self._cache_v):
-            cache[:, :n_rows] = cache[:, rows_keep]
+            for layer in range(cache.size(0)):
+                cache[layer, :n_rows, :, :written] = cache[layer, rows_keep, :, :written]
         self._pad[:n_rows] = self._pad[rows_keep]
         b.n_chunks = int(keep.numel())
         b.rows = n_rows

@@ -29,6 +29,7 @@ class BatchedTurboT3(BatchedDecoder):
         check_every: int = CHECK_EVERY_STEPS,
         step_mode: str = "eager",
         cpu_decode_threads: int | str | None = None,
+        row_buckets: bool | None = None,
     ):
         if not getattr(t3, "is_gpt", False):
             raise NotImplementedError("BatchedTurboT3 drives the GPT-2 backbone; use BatchedT3")
@@ -37,6 +38,7 @@ class BatchedTurboT3(BatchedDecoder):
             check_every=check_every,
             step_mode=step_mode,
             cpu_decode_threads=cpu_decode_threads,
+            row_buckets=row_buckets,
         )
         cfg = self.tfmr.config
         self.blocks = list(self.tfmr.h)

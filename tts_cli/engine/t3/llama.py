@@ -32,6 +32,7 @@ class BatchedT3(BatchedDecoder):
         check_every: int = CHECK_EVERY_STEPS,
         step_mode: str = "eager",
         cpu_decode_threads: int | str | None = None,
+        row_buckets: bool | None = None,
         alignment_guard: bool | GuardRules | None = None,
     ):
         if getattr(t3, "is_gpt", False):
@@ -41,6 +42,7 @@ class BatchedT3(BatchedDecoder):
             check_every=check_every,
             step_mode=step_mode,
             cpu_decode_threads=cpu_decode_threads,
+            row_buckets=row_buckets,
         )
         self.layers = list(self.tfmr.layers)
         cfg = self.tfmr.config
@@ -91,6 +93,9 @@ class BatchedT3(BatchedDecoder):
         probe = torch.zeros(1, dtype=self.dtype, device=self.device)
         cos, sin = self.tfmr.rotary_emb(probe, positions)
         self._rope = (cos[0].to(self.dtype), sin[0].to(self.dtype))
+
+    def _extra_buffers(self) -> list[torch.Tensor]:
+        return list(self._rope) if self._rope is not None else []
 
     def _align_key(self) -> tuple:
         return (self.guard.width,) if self.guard is not None else ()
