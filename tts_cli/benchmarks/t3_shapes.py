@@ -1,6 +1,6 @@
 """Decode-step shapes and memory of the batched T3, counted on the CPU with a tiny model.
 
-    python -m tts_cli.benchmarks.t3_shapes [--json] [--chunks 64] [--batches 4]
+    python -m tts_cli.benchmarks.t3_shapes [--json] [--chunks 64] [--batches 2]
 
 Shapes: a batch of ``--chunks`` chunks whose stops are staggered (seeded: each chunk's stop
 step uniform in [40, 300], the stop checked every 8 steps as the engine does), then a
@@ -154,7 +154,7 @@ def memory() -> dict:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chunks", type=int, default=64)
-    ap.add_argument("--batches", type=int, default=4)
+    ap.add_argument("--batches", type=int, default=2)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     with torch.inference_mode():
