@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -176,6 +177,33 @@ def test_work_dir_manifest_lock_and_refusals(tmp_path):
     with WorkDir(path, book="other.txt", output="/x/other.m4b", fresh=True) as work:
         work.remove()
     assert not path.exists()
+
+
+def test_a_failed_run_leaves_no_empty_work_directory_it_made(tmp_path):
+    path = tmp_path / ".book.m4b.ttsgen"
+    with pytest.raises(RuntimeError):
+        with WorkDir(path, book="book.txt", output="/x/book.m4b") as work:
+            work.start(["k1"], total_stored=0)
+            raise RuntimeError("the model would not load")
+    assert not path.exists()
+    # a stop keeps it (its resume line names it), and so does a failure once a chunk is stored
+    with pytest.raises(Interrupted):
+        with WorkDir(path, book="book.txt", output="/x/book.m4b"):
+            raise Interrupted(signal.SIGTERM)
+    assert (path / "lock").is_file()
+    shutil.rmtree(path)
+    with pytest.raises(RuntimeError):
+        with WorkDir(path, book="book.txt", output="/x/book.m4b") as work:
+            work.store.put("ab" * 32, _chunk())
+            raise RuntimeError("disk full later")
+    assert ("ab" * 32) in ChunkStore(path / "chunks")
+    # a folder that was there before the run is never removed, even empty
+    other = tmp_path / "mine"
+    other.mkdir()
+    with pytest.raises(RuntimeError):
+        with WorkDir(other, book="book.txt", output="/x/book.m4b"):
+            raise RuntimeError("boom")
+    assert other.is_dir()
 
 
 def test_default_work_dirs_and_stale_temp_files(tmp_path, monkeypatch):

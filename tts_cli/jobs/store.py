@@ -111,6 +111,10 @@ class ChunkStore:
             self.corrupt += 1
         return chunk
 
+    def holds_any(self) -> bool:
+        """Whether any chunk is stored (damaged or not)."""
+        return self.root.is_dir() and next(self.root.glob("*/*.chunk"), None) is not None
+
     def remove_temps(self) -> int:
         """Remove temp files of writes that a kill interrupted; returns how many."""
         n = 0

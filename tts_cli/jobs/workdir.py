@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from tts_cli.errors import OptionError, OutputError
+from tts_cli.jobs.signals import Interrupted as Stop
 from tts_cli.jobs.store import ChunkStore
 
 logger = logging.getLogger(__name__)
@@ -67,10 +68,12 @@ class WorkDir:
         self._lock_fd: int | None = None
         self._last_progress = 0.0
         self._manifest: dict = {}
+        self._created = False  # this run made the folder (removed again if it stores nothing)
 
     # ---------------------------------------------------------------- open and close
     def __enter__(self) -> WorkDir:
         try:
+            self._created = not self.path.exists()
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(
@@ -86,8 +89,13 @@ class WorkDir:
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
         self._unlock()
+        # A run that fails before it stores anything (the model will not load, say) leaves
+        # no empty folder behind; a stop keeps it, since its resume line names it.
+        failed = exc_type is not None and not issubclass(exc_type, (KeyboardInterrupt, Stop))
+        if failed and self._created and not self.store.holds_any():
+            shutil.rmtree(self.path, ignore_errors=True)
 
     def _lock(self) -> None:
         fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
