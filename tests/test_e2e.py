@@ -136,9 +136,7 @@ def test_stdin_to_wav_on_stdout(tiny_model_dir, tmp_path):
         capture_output=True,
         cwd=REPO,
         timeout=900,
-        env=dict(
-            os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path)
-        ),
+        env=dict(os.environ, TQDM_DISABLE="1", HF_HUB_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path)),
     )
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert proc.stdout[:4] == b"RIFF" and proc.stdout[8:12] == b"WAVE"
