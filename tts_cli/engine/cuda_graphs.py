@@ -80,7 +80,8 @@ class GraphedStep:
         entry = self.graphs.get(key)
         if entry is not None:
             graph, out = entry
-            graph.replay()
+            with cuda_scope(self._device()):  # a graph replays on the GPU it was captured on
+                graph.replay()
             return out
         # Warm up eagerly first: lazy inits and allocator growth must not happen in capture.
         count = self._seen.get(key, 0)
@@ -114,9 +115,14 @@ class GraphedStep:
             self.disable(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             return self.fn(key)
 
+    def _device(self) -> torch.device:
+        if self.device is not None:
+            return torch.device(self.device)
+        return torch.device("cuda", torch.cuda.current_device())
+
     def _capture(self, key: Hashable) -> torch.Tensor:
-        dev = self.device if self.device is not None else torch.cuda.current_device()
-        with cuda_scope(torch.device("cuda", dev) if isinstance(dev, int) else dev):
+        dev = self._device()
+        with cuda_scope(dev):
             fault_point("capture")
             graph = torch.cuda.CUDAGraph()
             stream = torch.cuda.Stream(device=dev)
@@ -128,7 +134,7 @@ class GraphedStep:
                 self._pool = torch.cuda.graph_pool_handle()
             with torch.cuda.graph(graph, pool=self._pool, stream=stream):
                 out = self.fn(key)
-        self.graphs[key] = (graph, out)
-        self.captures += 1
-        graph.replay()  # the capture itself does not run the kernels
+            self.graphs[key] = (graph, out)
+            self.captures += 1
+            graph.replay()  # the capture itself does not run the kernels
         return out

@@ -90,8 +90,20 @@ class FastEngine:
         if memory_share != 1.0:
             self.stats["memory_share"] = round(memory_share, 3)
         tts = model.tts
+        failed = None
         with cuda_scope(self.device):
-            self._setup(tts, voice, generation, options)
+            try:
+                self._setup(tts, voice, generation, options)
+            except Exception as e:
+                if not is_oom(e):
+                    raise
+                failed, e.__traceback__ = _describe(e), None
+        if failed is not None:  # outside the except block, so the memory can go back
+            free_memory(self.device)
+            raise DeviceError(
+                f"out of GPU memory while preparing the fast engine on {self.device} ({failed})",
+                "use --cpu-offload, --dtype bfloat16 or float16, --batch-size 1, or --device cpu",
+            )
         self._closed = False
         self._policy: CleanupPolicy | None = None
 
