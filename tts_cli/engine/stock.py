@@ -27,6 +27,7 @@ import numpy as np
 
 from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
+from tts_cli.engine.device import cuda_scope
 from tts_cli.engine.seeding import forked_rng
 
 
@@ -199,7 +200,7 @@ class StockEngine:
                 if seed is not None
                 else contextlib.nullcontext()
             )
-            with rng:
+            with rng, cuda_scope(self.model.device):  # cuda:N: stock's CUDA calls go to N
                 wav, tokens = stock_generate(
                     self.model,
                     self.conds,
