@@ -181,18 +181,29 @@ def test_oom_while_loading_is_a_device_error_suggesting_offload_or_dtype(monkeyp
 
 
 # ---------------------------------------------------------------------- host stalls
-def test_batched_vocoder_matches_the_vocoder_chunk_by_chunk():
+def test_batched_vocoder_matches_the_vocoder_chunk_by_chunk(monkeypatch):
+    from tts_cli.engine import vocoder_batched
+
+    passes, real_decode = [], vocoder_batched.decode
+
+    def spy(hift, feats, sources):
+        passes.append(len(feats))
+        return real_decode(hift, feats, sources)
+
+    monkeypatch.setattr(vocoder_batched, "decode", spy)
     s3 = BatchedS3Gen(tiny_model().tts.s3gen)
     g = torch.Generator().manual_seed(0)
     mels = [torch.randn(1, 80, n, generator=g) * 2 - 4 for n in (40, 64, 23)]
     seeds = [5, 6, None]
     torch.manual_seed(1)
     alone = s3.waves(mels, seeds, batched=False)
-    torch.manual_seed(1)
-    batched = s3.waves(mels, seeds, batched=True)
-    for a, b, mel in zip(alone, batched, mels, strict=True):
-        assert a.shape == b.shape == (480 * mel.size(-1),)
-        assert torch.allclose(a, b, atol=1e-5, rtol=0), float((a - b).abs().max())
+    for max_frames in (4000, 130):  # one pass of three chunks; passes of two and one
+        torch.manual_seed(1)
+        batched = s3.waves(mels, seeds, batched=True, max_frames=max_frames)
+        for a, b, mel in zip(alone, batched, mels, strict=True):
+            assert a.shape == b.shape == (480 * mel.size(-1),)
+            assert torch.allclose(a, b, atol=1e-5, rtol=0), float((a - b).abs().max())
+    assert passes == [3, 2]  # 130 frames: 40 + 64 padded to 2 x 64, then 23 alone (stock's)
     assert float(alone[0].abs().max()) > 1e-3  # real audio, not silence
 
 

@@ -92,7 +92,8 @@ class GraphedStep:
             out = self._capture(key)
         except Exception as e:  # noqa: BLE001 - any capture failure means "run eagerly"
             if is_oom(e):
-                self.reset()  # free the graphs; the engine retries smaller, graphs kept
+                self.reset()  # free the graphs and their pool; the engine retries smaller,
+                self._pool = None  # with graphs still on
                 raise
             self.disable(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             return self.fn(key)

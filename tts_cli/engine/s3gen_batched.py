@@ -39,6 +39,9 @@ from tts_cli.engine.seeding import derive_seed, forked_rng
 MAX_PADDING_FRACTION = 0.25  # a CFM group may pad a chunk by at most this share of its frames
 
 
+# padded mel frames per batched vocoder pass (80 s of audio; its largest activation is
+# then ~0.5 GB in float32), so the vocoder never needs much more memory than T3's batch
+VOCODER_BATCH_FRAMES = 4000
 MIN_BUCKET_FRAMES = 16  # CPU kernels change their summation order across 16-frame blocks
 
 
@@ -237,15 +240,34 @@ class BatchedS3Gen:
 
     @torch.inference_mode()
     def waves(
-        self, mels: list[torch.Tensor], seeds: list[int | None], batched: bool = True
+        self,
+        mels: list[torch.Tensor],
+        seeds: list[int | None],
+        batched: bool = True,
+        max_frames: int = VOCODER_BATCH_FRAMES,
     ) -> list[torch.Tensor]:
         """Waveform per mel as a 1-D float32 tensor on the device, with stock's fade-in.
 
-        ``batched``: one decoder pass over the padded batch (see the module docstring);
-        else one ``hift_inference`` per chunk, exactly as stock."""
-        if not mels:
-            return []
-        if not batched or len(mels) == 1:
+        ``batched``: decoder passes over padded groups of consecutive chunks of at most
+        ``max_frames`` padded frames each (see the module docstring); else one
+        ``hift_inference`` per chunk, exactly as stock."""
+        if not batched:
+            return [self._wave(m, seed) for m, seed in zip(mels, seeds, strict=True)]
+        out: list[torch.Tensor] = []
+        start = 0
+        while start < len(mels):
+            end, longest = start + 1, mels[start].size(-1)
+            while end < len(mels):
+                longest = max(longest, mels[end].size(-1))
+                if longest * (end + 1 - start) > max_frames:
+                    break
+                end += 1
+            out.extend(self._waves_group(mels[start:end], seeds[start:end]))
+            start = end
+        return out
+
+    def _waves_group(self, mels: list[torch.Tensor], seeds: list[int | None]):
+        if len(mels) == 1:
             return [self._wave(m, seed) for m, seed in zip(mels, seeds, strict=True)]
         hift = self.s3gen.mel2wav
         feats = [m.to(dtype=torch.float32) for m in mels]
