@@ -73,3 +73,34 @@ def test_a_cpu_dry_run_writes_one_row_per_configuration(tmp_path, capsys):
         assert r["dtype_chosen"] == "float32" and r["peak_memory_bytes"] is None
         assert r["stages"]["t3"] > 0 and r["graph_captures"] == 0
     assert [r["final_batch_size"] for r in rows] == [1, 2]
+
+
+def test_a_model_that_does_not_load_is_reported_not_a_traceback(tmp_path, capsys, monkeypatch):
+    from tts_cli.engine import adapter
+
+    def broken(spec):
+        raise AttributeError("'LlamaModel' object has no attribute '_update_causal_mask'")
+
+    monkeypatch.setattr(adapter, "load_model", broken)
+    out = tmp_path / "report.json"
+    code = gpu_check.main(
+        [
+            "--device",
+            "cpu",
+            "--size",
+            "tiny",
+            "--batch-sizes",
+            "1",
+            "--dtypes",
+            "float32",
+            "--skip-tests",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == gpu_check.EXIT_FAILED == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the model did not load (AttributeError: " in err
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["load_error"].startswith("AttributeError: 'LlamaModel'")
+    assert [r["status"] for r in report["configs"]] == ["not run"]

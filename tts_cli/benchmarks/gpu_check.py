@@ -29,7 +29,17 @@ BATCH_SIZES = ("1", "8", "32", "auto")
 DTYPES = ("bfloat16", "float32")
 EXIT_NO_DEVICE = 5  # DeviceError's code
 EXIT_FAILED = 1  # a test or a configuration failed
-REPORT_KEYS = ("device", "gpu", "torch", "size", "variant", "tests", "configs", "seconds")
+REPORT_KEYS = (
+    "device",
+    "gpu",
+    "torch",
+    "size",
+    "variant",
+    "tests",
+    "load_error",
+    "configs",
+    "seconds",
+)
 ROW_KEYS = (
     "batch_size",
     "dtype",
@@ -119,7 +129,6 @@ def run_config(model, voice: Path, row: dict, tokens: int, gen, voices: Path) ->
     from tts_cli.bench import chunk_texts, run_ours
     from tts_cli.engine.memory import is_oom
     from tts_cli.engine.options import EngineOptions
-    from tts_cli.errors import TtsgenError
 
     bs = row["batch_size"]
     options = EngineOptions(
@@ -132,7 +141,7 @@ def run_config(model, voice: Path, row: dict, tokens: int, gen, voices: Path) ->
         wall, audio, stages, stats = run_ours(
             model, voice, chunk_texts(row["chunks"], model.family.name), tokens, gen, options
         )
-    except (TtsgenError, RuntimeError) as e:  # a failed configuration is a row, not a crash
+    except Exception as e:  # noqa: BLE001 - a failed configuration is a row, not a crash
         what = "out of memory" if is_oom(e) else type(e).__name__
         out.update(status="failed", error=f"{what}: {str(e).splitlines()[0] if str(e) else ''}")
         return out
@@ -203,9 +212,19 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         folder = write_checkpoint(tmp / "model", size=args.size, seed=0, variant=args.variant)
         voice = write_reference_wav(tmp / "voice.wav", seconds=6.0, seed=1)
-        model = adapter.load_model(
-            adapter.ModelSpec(model_dir=folder, device=device, family=args.variant)
-        )
+        try:
+            model = adapter.load_model(
+                adapter.ModelSpec(model_dir=folder, device=device, family=args.variant)
+            )
+        except Exception as e:  # noqa: BLE001 - say what could not run, keep the test results
+            report["load_error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+            report["configs"] = [dict(dict.fromkeys(ROW_KEYS), **r, status="not run") for r in rows]
+            report["seconds"] = round(time.perf_counter() - t0, 1)
+            _write_atomic(args.out, report)
+            return _error(
+                f"the model did not load ({report['load_error']}); report in {args.out}",
+                EXIT_FAILED,
+            )
         warm = dict(rows[0], batch_size="1", chunks=1)
         run_config(model, voice, warm, 2, GenerationOptions(cfm_steps=1, seed=0), tmp / "v0")
         done = []
