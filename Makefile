@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE ?= examples/two_chapters.md
 DEMO_OUT ?= demo.m4b
 
-.PHONY: install test test-fast demo lint docs clean
+.PHONY: install test test-fast demo lint docs clean gpu-check
 
 install: $(STAMP)
 
@@ -24,6 +24,15 @@ test-fast: install
 
 demo: install
 	$(VENV)/bin/ttsgen $(EXAMPLE) -o $(DEMO_OUT)
+
+# The gpu-marked tests, then the fast engine on full-size random weights at batch sizes
+# 1, 8, 32 and auto in bfloat16 and float32: one JSON report (GPU_CHECK_OUT). Needs no
+# network, so it uses the venv when there is one and the machine's python3 otherwise.
+GPU_CHECK_OUT ?= gpu-check.json
+GPU_PY := $(if $(wildcard $(PY)),$(PY),$(PYTHON))
+
+gpu-check:
+	TQDM_DISABLE=1 $(GPU_PY) -m tts_cli.benchmarks.gpu_check --out $(GPU_CHECK_OUT)
 
 lint: install
 	$(PY) -m ruff check tts_cli tests

@@ -110,16 +110,17 @@ def test_a_generator_of_requests_is_consumed_lazily(voice, tmp_path):
     pulled = []
 
     def requests():
-        for r in _requests([2, 2, 2, 2]):
+        for r in _requests([2, 2, 2, 2, 2, 2]):
             pulled.append(r.index)
             yield r
 
     with _engine(voice, tmp_path, batch_size=2) as engine:
         stream = engine.synthesize(requests())
         first = next(stream)
-        assert first.index == 10 and pulled == [10, 11]  # only the first batch was read
+        # the first batch, and the next one (decoded while the first one's host work runs)
+        assert first.index == 10 and pulled == [10, 11, 12, 13]
         rest = list(stream)
-    assert [c.index for c in rest] == [11, 12, 13]
+    assert [c.index for c in rest] == [11, 12, 13, 14, 15]
 
 
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])

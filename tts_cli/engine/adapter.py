@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from tts_cli.errors import ModelError
+from tts_cli.errors import DeviceError, ModelError
 from tts_cli.models.folders import CONFIG_FILE
 
 logger = logging.getLogger(__name__)
@@ -255,7 +255,32 @@ def load_model(spec: ModelSpec) -> LoadedModel:
 
 
 def load_folder(folder, device: str, dtype) -> LoadedModel:
-    """Load the model of a ``tts_cli.models.folders.ModelFolder`` onto ``device``."""
+    """Load the model of a ``tts_cli.models.folders.ModelFolder`` onto ``device``.
+
+    Out of GPU memory while loading is a ``DeviceError`` naming the fixes, raised after the
+    partly loaded model is gone (outside the ``except`` block that would keep it alive)."""
+    from tts_cli.engine.memory import free_memory, is_oom
+
+    try:
+        return _load_folder(folder, device, dtype)
+    except Exception as e:
+        if not is_oom(e):
+            raise
+        e.__traceback__ = None
+    free_memory(device)
+    raise load_oom_error(folder.family.title, device)
+
+
+def load_oom_error(what: str, device: str) -> DeviceError:
+    """The one-line error for running out of GPU memory while loading ``what``."""
+    return DeviceError(
+        f"out of GPU memory while loading the {what} model onto {device}",
+        "use --cpu-offload, --dtype bfloat16 or float16, a GPU with more free memory, "
+        "or --device cpu",
+    )
+
+
+def _load_folder(folder, device: str, dtype) -> LoadedModel:
     import torch
 
     from tts_cli.engine.tokenizers import text_tokenizer

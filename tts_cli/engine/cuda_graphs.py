@@ -4,7 +4,12 @@ A decode step attends over a prefix of the static KV cache. Rounding that prefix
 bucket (``bucket_length``) keeps the number of distinct shapes small, so each
 ``(rows, bucket)`` pair is captured once and replayed for every step that fits it. If
 capture fails (old driver, unsupported op, out of memory) the runner warns once and runs
-every later step eagerly: a slower run, never a failed one.
+every later step eagerly: a slower run, never a failed one. Out of memory during a capture
+is not such a failure: the captured graphs are dropped and the error goes up to the engine,
+which frees memory and runs the batch again smaller, with graphs still on.
+
+Every CUDA call here names the runner's ``device`` (or runs with it current), so a
+``cuda:N`` engine captures on GPU N.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import logging
 from collections.abc import Callable, Hashable
 
 import torch
+
+from tts_cli.engine.device import cuda_scope
+from tts_cli.engine.memory import fault_point, is_oom
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +42,21 @@ class GraphedStep:
 
     ``fn`` must read its inputs from, and write its outputs to, tensors whose storage does
     not move between calls (static buffers); ``key`` names everything that changes shapes.
-    ``mode``: ``graphs`` (CUDA), ``compile`` (any device, e.g. CPU when asked) or ``eager``.
+    ``mode``: ``graphs`` (CUDA), ``compile`` (any device, e.g. CPU when asked) or ``eager``;
+    ``device``: the GPU graphs are captured on (None: the current one).
     """
 
     def __init__(
-        self, fn: Callable[[Hashable], torch.Tensor], mode: str = "eager", warmup_steps: int = 2
+        self,
+        fn: Callable[[Hashable], torch.Tensor],
+        mode: str = "eager",
+        warmup_steps: int = 2,
+        device=None,
     ):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.fn = fn
+        self.device = device
         self.mode = mode
         self.enabled = mode != "eager"
         self.warmup_steps = warmup_steps
@@ -66,7 +80,8 @@ class GraphedStep:
         entry = self.graphs.get(key)
         if entry is not None:
             graph, out = entry
-            graph.replay()
+            with cuda_scope(self._device()):  # a graph replays on the GPU it was captured on
+                graph.replay()
             return out
         # Warm up eagerly first: lazy inits and allocator growth must not happen in capture.
         count = self._seen.get(key, 0)
@@ -76,6 +91,10 @@ class GraphedStep:
         try:
             out = self._capture(key)
         except Exception as e:  # noqa: BLE001 - any capture failure means "run eagerly"
+            if is_oom(e):
+                self.reset()  # free the graphs and their pool; the engine retries smaller,
+                self._pool = None  # with graphs still on
+                raise
             self.disable(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             return self.fn(key)
         return out
@@ -97,18 +116,26 @@ class GraphedStep:
             self.disable(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             return self.fn(key)
 
+    def _device(self) -> torch.device:
+        if self.device is not None:
+            return torch.device(self.device)
+        return torch.device("cuda", torch.cuda.current_device())
+
     def _capture(self, key: Hashable) -> torch.Tensor:
-        graph = torch.cuda.CUDAGraph()
-        stream = torch.cuda.Stream()
-        stream.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(stream):
-            self.fn(key)  # one more warm-up on the side stream, as the capture API asks
-        torch.cuda.current_stream().wait_stream(stream)
-        if self._pool is None:
-            self._pool = torch.cuda.graph_pool_handle()
-        with torch.cuda.graph(graph, pool=self._pool):
-            out = self.fn(key)
-        self.graphs[key] = (graph, out)
-        self.captures += 1
-        graph.replay()  # the capture itself does not run the kernels
+        dev = self._device()
+        with cuda_scope(dev):
+            fault_point("capture")
+            graph = torch.cuda.CUDAGraph()
+            stream = torch.cuda.Stream(device=dev)
+            stream.wait_stream(torch.cuda.current_stream(dev))
+            with torch.cuda.stream(stream):
+                self.fn(key)  # one more warm-up on the side stream, as the capture API asks
+            torch.cuda.current_stream(dev).wait_stream(stream)
+            if self._pool is None:
+                self._pool = torch.cuda.graph_pool_handle()
+            with torch.cuda.graph(graph, pool=self._pool, stream=stream):
+                out = self.fn(key)
+            self.graphs[key] = (graph, out)
+            self.captures += 1
+            graph.replay()  # the capture itself does not run the kernels
         return out

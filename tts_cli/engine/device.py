@@ -76,6 +76,19 @@ def check_cuda_index(name: str, count: int) -> None:
         )
 
 
+def cuda_scope(device):
+    """A context that makes ``device`` the current CUDA device (nothing for other devices):
+    calls that take no device (``empty_cache``, graph capture, new streams) then go to it."""
+    import contextlib
+
+    import torch
+
+    dev = torch.device(device)
+    if dev.type != "cuda":
+        return contextlib.nullcontext()
+    return torch.cuda.device(dev)
+
+
 def resolve_device(name: str) -> str:
     """Turn ``auto|cpu|cuda[:N]|mps`` into an available device, or raise ``DeviceError``.
 
@@ -102,16 +115,8 @@ def resolve_device(name: str) -> str:
             f"--device {name} was requested but Apple MPS is not available",
             "use --device cpu, or a torch build with MPS on macOS 12.3+",
         )
-    if base == "cuda" and ":" in name:
-        import torch
-
-        index, count = name.split(":", 1)[1], torch.cuda.device_count()
-        if not index.isdigit() or int(index) >= count:
-            raise DeviceError(
-                f"--device {name} was requested but this machine has {count} CUDA "
-                f"device{'s' if count != 1 else ''} (cuda:0 to cuda:{count - 1})",
-                "give an index below the device count, or --device cuda",
-            )
+    if base == "cuda":
+        check_cuda_index(name, _cuda_device_count())
     return name
 
 

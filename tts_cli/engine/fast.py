@@ -4,20 +4,31 @@ Per batch: the family's own text normalisation and tokenisation, one batched T3 
 (``t3``: Llama with CFG rows, and the alignment guard for the multilingual model;
 GPT-2 without CFG for Turbo), invalid and stop tokens dropped as stock drops them (Turbo:
 three silence tokens appended), one batched S3Gen solve (``s3gen_batched``: CFM with CFG,
-or Turbo's meanflow), then per chunk the float32 vocoder and the Perth watermark, as the
+or Turbo's meanflow), the float32 vocoder (on a GPU one masked pass for the batch, on a
+CPU per chunk), then per chunk the copy to the host and the Perth watermark, as the
 family's ``generate()`` applies it. Chunks come out in request order. Everything that
 differs between families is read from ``model.family`` (``tts_cli.models``).
 
-Memory policy: batches of ``batch_size`` chunks; a CUDA out-of-memory error frees memory,
-halves the batch and runs the same chunks again (no chunk is ever skipped); cached memory
-is released every ``cleanup_every`` batches and at the end.
+Overlap: ``synthesize`` hands each batch's host work (copy, watermark, numpy) to one
+worker thread and decodes the next batch meanwhile; at most one batch waits there, its
+errors come back to the caller, and chunks still come out in request order.
+
+Memory policy: batches of ``batch_size`` chunks; a CUDA out-of-memory error (in T3, in
+S3Gen, in the vocoder or while capturing a graph) frees memory outside the ``except``
+block (its traceback holds the failed batch's tensors), halves the batch and runs the same
+chunks again (no chunk is ever skipped; graphs stay on); cached memory is released every
+``cleanup_every`` batches and at the end. Every CUDA call goes to the engine's device
+(``cuda:N``): entry points run with it current, and device queries name it.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +37,8 @@ import torch
 from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
 from tts_cli.engine.cpu_linear import PackedLinears, packing_available
-from tts_cli.engine.memory import CleanupPolicy, Offloader, free_memory, is_oom
+from tts_cli.engine.device import cuda_scope
+from tts_cli.engine.memory import CleanupPolicy, Offloader, fault_point, free_memory, is_oom
 from tts_cli.engine.memory_estimate import T3Geometry, fit_batch_size
 from tts_cli.engine.options import CPU_BATCH_SIZE, EngineOptions
 from tts_cli.engine.precision import ReducedPrecision, engine_dtype
@@ -39,7 +51,7 @@ from tts_cli.errors import DeviceError
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("conditionals", "t3", "s3gen", "vocoder", "other")
+STAGES = ("conditionals", "t3", "s3gen", "vocoder", "watermark", "other")
 SPEECH_VOCAB_SIZE = adapter.SPEECH_VOCAB_SIZE
 
 
@@ -71,20 +83,39 @@ class FastEngine:
         choice = engine_dtype(options.dtype, model)
         self.dtype = choice.dtype
         self.stage_seconds: dict[str, float] = {s: 0.0 for s in STAGES}
-        self._clock = StageClock(self.stage_seconds)
+        self._clock = StageClock(self.stage_seconds, self.device)
+        self._host_clock = StageClock(self.stage_seconds)  # the worker's: never syncs
         self.stats: dict[str, object] = {"batches": 0, "oom_retries": 0, "cleanups": 0}
         self.stats.update(dtype=choice.name, dtype_reason=choice.reason)
         if memory_share != 1.0:
             self.stats["memory_share"] = round(memory_share, 3)
         tts = model.tts
+        failed = None
+        with cuda_scope(self.device):
+            try:
+                self._setup(tts, voice, generation, options)
+            except Exception as e:
+                if not is_oom(e):
+                    raise
+                failed, e.__traceback__ = _describe(e), None
+        if failed is not None:  # outside the except block, so the memory can go back
+            free_memory(self.device)
+            raise DeviceError(
+                f"out of GPU memory while preparing the fast engine on {self.device} ({failed})",
+                "use --cpu-offload, --dtype bfloat16 or float16, --batch-size 1, or --device cpu",
+            )
+        self._closed = False
+        self._policy: CleanupPolicy | None = None
 
+    def _setup(self, tts, voice, generation, options) -> None:
+        """Voice conditionals, precision, packed weights and the batched submodels."""
         with self._clock("conditionals"):
             cache = VoiceCache(options.voice_cache_dir) if options.voice_cache else None
             if cache is not None:
-                conds, hit = cache.conditionals(model, voice, generation.exaggeration)
+                conds, hit = cache.conditionals(self.model, voice, generation.exaggeration)
             else:
                 conds, hit = (
-                    adapter.prepare_conditionals(model, voice, generation.exaggeration),
+                    adapter.prepare_conditionals(self.model, voice, generation.exaggeration),
                     False,
                 )
             self.stats["voice_cache_hit"] = hit
@@ -102,8 +133,6 @@ class FastEngine:
         except BaseException:
             self._undo_model_changes()  # leave a shared model as it was found
             raise
-        self._closed = False
-        self._policy: CleanupPolicy | None = None
 
     def _build(self, tts, conds) -> None:
         """Batched submodels and the voice's features (the rest of ``__init__``)."""
@@ -123,6 +152,7 @@ class FastEngine:
             self._offload.activate("s3gen")
             self.prompt = self.s3.prompt(conds.gen)
         self.params = SamplingParams.from_generation(generation)
+        self.batched_vocoder = self.on_cuda  # exact up to rounding, and no faster on a CPU
         self.batch_size = self._batch_size()
         self.stats.update(
             batch_size=self.batch_size,
@@ -168,12 +198,17 @@ class FastEngine:
 
     # ------------------------------------------------------------------ synthesis
     def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
-        """Audio for each request, in request order; batches of ``batch_size`` chunks."""
+        """Audio for each request, in request order; batches of ``batch_size`` chunks.
+
+        Each batch's host work runs on a worker thread while the next batch decodes (see
+        the module docstring)."""
         if self.generation.seed is not None:
             torch.manual_seed(self.generation.seed)
         total = len(requests) if hasattr(requests, "__len__") else None
         self.start(math.ceil(total / self.batch_size) if total else None)
         source = iter(requests)
+        waiting: deque = deque()  # futures of batches on the worker, oldest first
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ttsgen-host")
         try:
             while True:
                 batch = []
@@ -183,8 +218,16 @@ class FastEngine:
                         break
                 if not batch:
                     break
-                yield from self.synthesize_batch(batch)
+                parts = self._decode_batch(batch)
+                waiting.append(worker.submit(self._finish_parts, parts))
+                while len(waiting) > 1:  # bounded: one batch on the worker while one decodes
+                    yield from waiting.popleft().result()
+            while waiting:
+                yield from waiting.popleft().result()
         finally:
+            for future in waiting:
+                future.cancel()
+            worker.shutdown(wait=True)
             self.finish()
 
     def start(self, total_batches: int | None = None) -> None:
@@ -204,42 +247,54 @@ class FastEngine:
     def synthesize_batch(self, batch: list[Request]) -> list[ChunkAudio]:
         """Audio for ``batch`` in its order; an out-of-memory error halves the batch size and
         runs the same chunks again in smaller batches (no chunk is ever skipped)."""
+        return self._finish_parts(self._decode_batch(batch))
+
+    def _decode_batch(self, batch: list[Request]) -> list[_Decoded]:
+        """The device work for ``batch``, in parts of at most ``batch_size`` chunks; an
+        out-of-memory error halves the batch size and runs the same chunks again."""
         if self._policy is None:
             self.start()
-        out: list[ChunkAudio] = []
+        parts: list[_Decoded] = []
         pending = list(batch)
-        while pending:
-            part = pending[: self.batch_size]
-            try:
-                results = self._run_batch(part)
-            except Exception as e:
-                if not is_oom(e):
-                    raise
-                self._after_oom(e)
-                continue  # the same chunks again, in a smaller batch
-            self.stats["batches"] = int(self.stats["batches"]) + 1
-            self._refresh_stats()
-            if self.on_cuda:
-                self._policy.after_batch()
-            out.extend(results)
-            pending = pending[len(part) :]
-        return out
+        with cuda_scope(self.device):
+            while pending:
+                part = pending[: self.batch_size]
+                oom = None
+                try:
+                    decoded = self._run_batch(part)
+                except Exception as e:
+                    if not is_oom(e):
+                        raise
+                    oom = _describe(e)
+                    e.__traceback__ = None  # let the failed batch's frames go
+                if oom is not None:
+                    # outside the except block: the failed batch's tensors are unreachable
+                    # now, so freeing memory can return them to the driver
+                    self._after_oom(oom)
+                    continue  # the same chunks again, in a smaller batch
+                self.stats["batches"] = int(self.stats["batches"]) + 1
+                self._refresh_stats()
+                if self.on_cuda:
+                    self._policy.after_batch()
+                parts.append(decoded)
+                pending = pending[len(part) :]
+        return parts
 
-    def _after_oom(self, error: BaseException) -> None:
+    def _after_oom(self, what: str) -> None:
         self.t3.release()
         free_memory(self.device)
         if self.batch_size == 1:
             raise DeviceError(
-                "out of GPU memory with one chunk per batch",
+                f"out of GPU memory with one chunk per batch ({what})",
                 "use --cpu-offload, --dtype bfloat16/float16, shorter chunks, or --device cpu",
-            ) from error
+            )
         self.batch_size = max(1, self.batch_size // 2)
         self.stats["oom_retries"] = int(self.stats["oom_retries"]) + 1
         self.stats["batch_size"] = self.batch_size
         logger.warning("out of GPU memory: retrying with %d chunks per batch", self.batch_size)
 
-    def _run_batch(self, batch: list[Request]) -> list[ChunkAudio]:
-        """One batch through T3, S3Gen, the vocoder and the watermark."""
+    def _run_batch(self, batch: list[Request]) -> _Decoded | list[ChunkAudio]:
+        """One batch through T3, S3Gen and the vocoder; its waves stay on the device."""
         tts = self.model.tts
         fam = self.model.family
         with self._clock("other"):
@@ -251,7 +306,7 @@ class FastEngine:
             seeds = [getattr(r, "seed", None) for r in batch]
             raw = self.t3.generate(self.cond_emb, texts, budgets, self.params, seeds=seeds)
             stop = tts.t3.hp.stop_speech_token
-            stopped = [bool((t == stop).any()) for t in raw]
+            stopped = [bool((t == stop).any()) for t in raw]  # raw is on the CPU already
             # stock: drop_invalid_tokens, then keep speakable tokens only
             speech = [t[t < SPEECH_VOCAB_SIZE] for t in raw]
             if fam.trailing_silence_tokens:
@@ -261,6 +316,7 @@ class FastEngine:
                 self.t3.release()  # the KV cache would sit idle on the GPU during S3Gen
         with self._clock("s3gen"):
             self._offload.activate("s3gen")
+            fault_point("s3gen")
             spoken = [i for i, t in enumerate(speech) if t.numel() > 0]
             mels = self.s3.mels(
                 self.prompt,
@@ -269,27 +325,47 @@ class FastEngine:
                 meanflow=fam.meanflow,
                 seeds=[seeds[i] for i in spoken],
             )
-        wavs: dict[int, np.ndarray] = {}
         with self._clock("vocoder"):
-            for i, mel in zip(spoken, mels, strict=True):
-                wavs[i] = self.s3.vocode(mel, seeds[i])
+            fault_point("vocoder")
+            waves = self.s3.waves(mels, [seeds[i] for i in spoken], batched=self.batched_vocoder)
+            # start the copies to the host now; the worker waits for them, not for later work
+            host = [_to_host(w) for w in waves]
+        return _Decoded(
+            indices=[r.index for r in batch],
+            tokens=[int(t.numel()) for t in speech],
+            stopped=stopped,
+            waves=dict(zip(spoken, host, strict=True)),
+        )
+
+    def _finish_parts(self, parts: list[_Decoded | list[ChunkAudio]]) -> list[ChunkAudio]:
+        """Host work of decoded parts (the worker thread runs it): wait for the copies,
+        watermark, float32 numpy."""
+        out: list[ChunkAudio] = []
+        for part in parts:
+            if isinstance(part, list):  # a ready list (tests stand in for _run_batch)
+                out.extend(part)
+                continue
+            with self._host_clock("watermark"):
+                out.extend(self._finish(part))
+        return out
+
+    def _finish(self, part: _Decoded) -> list[ChunkAudio]:
+        tts = self.model.tts
         out = []
-        with self._clock("other"):
-            for i, req in enumerate(batch):
-                wav = wavs.get(i)
-                if wav is None:
-                    wav = np.zeros(0, dtype=np.float32)
-                else:
-                    wav = tts.watermarker.apply_watermark(wav, sample_rate=self.sample_rate_hz)
-                    wav = np.ascontiguousarray(wav, dtype=np.float32)
-                out.append(
-                    ChunkAudio(
-                        index=req.index,
-                        audio=wav,
-                        tokens=int(speech[i].numel()),
-                        stopped=stopped[i],
-                    )
-                )
+        for i, index in enumerate(part.indices):
+            entry = part.waves.get(i)
+            if entry is None:
+                wav = np.zeros(0, dtype=np.float32)
+            else:
+                tensor, ready = entry
+                if ready is not None:
+                    ready.synchronize()  # this copy only, not the batch decoding meanwhile
+                wav = tensor.numpy().astype(np.float32, copy=False)
+                wav = tts.watermarker.apply_watermark(wav, sample_rate=self.sample_rate_hz)
+                wav = np.ascontiguousarray(wav, dtype=np.float32)
+            out.append(
+                ChunkAudio(index=index, audio=wav, tokens=part.tokens[i], stopped=part.stopped[i])
+            )
         return out
 
     # ------------------------------------------------------------------ teardown
@@ -326,3 +402,30 @@ class FastEngine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@dataclass
+class _Decoded:
+    """One decoded part of a batch, waiting for its host work."""
+
+    indices: list[int]  # the requests' indices, in order
+    tokens: list[int]  # speech tokens per chunk
+    stopped: list[bool]  # per chunk: a stop token came
+    waves: dict[int, tuple[torch.Tensor, object]]  # chunk -> (host wave, copy event or None)
+
+
+def _to_host(wave: torch.Tensor) -> tuple[torch.Tensor, object]:
+    """Start copying a device wave to the host: ``(host tensor, event to wait for)``."""
+    if wave.device.type != "cuda":
+        return wave.detach(), None
+    host = torch.empty(wave.shape, dtype=wave.dtype, pin_memory=True)
+    host.copy_(wave, non_blocking=True)
+    ready = torch.cuda.Event()
+    ready.record(torch.cuda.current_stream(wave.device))
+    return host, ready
+
+
+def _describe(error: BaseException) -> str:
+    """The first line of an error's message (kept instead of the error and its frames)."""
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

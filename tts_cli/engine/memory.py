@@ -26,12 +26,28 @@ def is_oom(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
 
 
+# A test hook: ``fault_point(stage)`` is called at the start of each decode stage
+# ("prefill", "step", "s3gen", "vocoder", "capture"); tests set ``FAULTS`` to a function that
+# raises an out-of-memory error at the Nth call of a stage. None (always, outside tests): free.
+FAULTS = None
+
+
+def fault_point(stage: str) -> None:
+    """Let an injected fault (``FAULTS``) strike at ``stage``; nothing when none is set."""
+    if FAULTS is not None:
+        FAULTS(stage)
+
+
 def free_memory(device: str) -> None:
-    """Collect garbage and return cached blocks to the driver."""
+    """Collect garbage and return ``device``'s cached blocks to the driver (waiting for its
+    queued work first). Freed only what nothing refers to: call it outside an ``except``
+    block, whose traceback holds the failed batch's tensors."""
     gc.collect()
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        torch.cuda.synchronize()
-        torch.cuda.empty_cache()
+    dev = torch.device(device)
+    if dev.type == "cuda" and torch.cuda.is_available():
+        torch.cuda.synchronize(dev)
+        with torch.cuda.device(dev):  # empty_cache() takes no device: make it current
+            torch.cuda.empty_cache()
 
 
 class CleanupPolicy:

@@ -18,8 +18,11 @@ Why this split, stage by stage:
   stock's plain Euler steps over ``linspace(0, 1)`` and the estimator's end time ``r``; its
   noise is drawn as stock draws it: the chunk's own frames first, then the whole prompt +
   chunk, whose chunk part the first draw replaces.
-* **Vocoder** (HiFT, float32 always) runs per chunk: it draws its own noise, and per chunk
-  keeps stock's random stream and its fade-in.
+* **Vocoder** (HiFT, float32 always): each chunk's source signal (F0 predictor and the
+  noisy sine source) is made per chunk, so each keeps stock's random stream; with
+  ``batched`` the decoder itself then runs once over the right-padded batch, each row
+  masked to its own length (``vocoder_batched``), and cut back to it: one vocoder pass
+  per batch on the GPU instead of one per chunk, with each chunk's own wave.
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from tts_cli.engine import vocoder_batched
 from tts_cli.engine.seeding import derive_seed, forked_rng
 
 MAX_PADDING_FRACTION = 0.25  # a CFM group may pad a chunk by at most this share of its frames
 
 
+# padded mel frames per batched vocoder pass (80 s of audio; its largest activation is
+# then ~0.5 GB in float32), so the vocoder never needs much more memory than T3's batch
+VOCODER_BATCH_FRAMES = 4000
 MIN_BUCKET_FRAMES = 16  # CPU kernels change their summation order across 16-frame blocks
 
 
@@ -230,6 +237,68 @@ class BatchedS3Gen:
             x = x + (r - t) * est(x, mask=mask, mu=mu, t=t, spks=spks, cond=cond, r=r)
         p = prompt.prompt_frames
         return [x[i : i + 1, :, p:n].float() for i, n in enumerate(lengths)]
+
+    @torch.inference_mode()
+    def waves(
+        self,
+        mels: list[torch.Tensor],
+        seeds: list[int | None],
+        batched: bool = True,
+        max_frames: int = VOCODER_BATCH_FRAMES,
+    ) -> list[torch.Tensor]:
+        """Waveform per mel as a 1-D float32 tensor on the device, with stock's fade-in.
+
+        ``batched``: decoder passes over padded groups of consecutive chunks of at most
+        ``max_frames`` padded frames each (see the module docstring); else one
+        ``hift_inference`` per chunk, exactly as stock."""
+        if not batched:
+            return [self._wave(m, seed) for m, seed in zip(mels, seeds, strict=True)]
+        out: list[torch.Tensor] = []
+        start = 0
+        while start < len(mels):
+            end, longest = start + 1, mels[start].size(-1)
+            while end < len(mels):
+                longest = max(longest, mels[end].size(-1))
+                if longest * (end + 1 - start) > max_frames:
+                    break
+                end += 1
+            out.extend(self._waves_group(mels[start:end], seeds[start:end]))
+            start = end
+        return out
+
+    def _waves_group(self, mels: list[torch.Tensor], seeds: list[int | None]):
+        if len(mels) == 1:
+            return [self._wave(m, seed) for m, seed in zip(mels, seeds, strict=True)]
+        hift = self.s3gen.mel2wav
+        feats = [m.to(dtype=torch.float32) for m in mels]
+        sources = []
+        for feat, seed in zip(feats, seeds, strict=True):
+            with self._rng(seed):  # the source's noise: the chunk's own stream, as stock
+                f0 = hift.f0_predictor(feat)
+                src, _, _ = hift.m_source(hift.f0_upsamp(f0[:, None]).transpose(1, 2))
+            sources.append(src.transpose(1, 2))  # (1, 1, samples)
+        try:
+            waves = vocoder_batched.decode(hift, feats, sources)
+        except vocoder_batched.LengthMismatch:
+            return [self._wave(m, seed) for m, seed in zip(mels, seeds, strict=True)]
+        return [self._fade(w).squeeze(0) for w in waves]
+
+    def _rng(self, seed: int | None):
+        import contextlib
+
+        if seed is None:
+            return contextlib.nullcontext()
+        return forked_rng(derive_seed(seed, "vocoder"), self.device)
+
+    def _fade(self, wav: torch.Tensor) -> torch.Tensor:
+        fade = self.s3gen.trim_fade
+        wav[:, : len(fade)] *= fade
+        return wav
+
+    def _wave(self, mel: torch.Tensor, seed: int | None) -> torch.Tensor:
+        with self._rng(seed):
+            wav, _ = self.s3gen.hift_inference(mel.to(dtype=torch.float32), None)
+        return self._fade(wav).squeeze(0)
 
     @torch.inference_mode()
     def vocode(self, mel: torch.Tensor, seed: int | None = None) -> np.ndarray:

@@ -27,6 +27,7 @@ import numpy as np
 
 from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
+from tts_cli.engine.device import cuda_scope
 from tts_cli.engine.seeding import forked_rng
 
 
@@ -122,24 +123,43 @@ def stock_generate(
 
 
 class StageClock:
-    """Adds wall seconds per stage name: ``with clock("t3"): ...``."""
+    """Adds wall seconds per stage name: ``with clock("t3"): ...``.
 
-    def __init__(self, seconds: dict[str, float] | None = None) -> None:
+    On a CUDA ``device`` each span waits for the GPU's queued work at its start and end
+    (``torch.cuda.synchronize(device)``), so a stage's time is the work it launched, not
+    the time to queue it.
+    """
+
+    def __init__(self, seconds: dict[str, float] | None = None, device=None) -> None:
         self.seconds = seconds if seconds is not None else {}
+        self.cuda = None
+        if device is not None and str(device).startswith("cuda"):
+            import torch
+
+            self.cuda = torch.device(device)
 
     def __call__(self, stage: str):
-        return _Span(self.seconds, stage)
+        return _Span(self, stage)
+
+    def sync(self) -> None:
+        if self.cuda is not None:
+            import torch
+
+            torch.cuda.synchronize(self.cuda)
 
 
 class _Span:
-    def __init__(self, seconds: dict[str, float], stage: str) -> None:
-        self.seconds, self.stage = seconds, stage
+    def __init__(self, clock: StageClock, stage: str) -> None:
+        self.clock, self.stage = clock, stage
 
     def __enter__(self):
+        self.clock.sync()
         self.t0 = time.perf_counter()
 
     def __exit__(self, *exc):
-        self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + time.perf_counter() - self.t0
+        self.clock.sync()
+        seconds = self.clock.seconds
+        seconds[self.stage] = seconds.get(self.stage, 0.0) + time.perf_counter() - self.t0
 
 
 class StockEngine:
@@ -155,7 +175,7 @@ class StockEngine:
         generation.validate()
         self.generation = generation = generation.resolve(model.family)
         self.stage_seconds: dict[str, float] = {}
-        self._clock = StageClock(self.stage_seconds)
+        self._clock = StageClock(self.stage_seconds, model.device)
         with self._clock("conditionals"):
             self.conds = adapter.prepare_conditionals(model, voice, generation.exaggeration)
 
@@ -180,7 +200,7 @@ class StockEngine:
                 if seed is not None
                 else contextlib.nullcontext()
             )
-            with rng:
+            with rng, cuda_scope(self.model.device):  # cuda:N: stock's CUDA calls go to N
                 wav, tokens = stock_generate(
                     self.model,
                     self.conds,

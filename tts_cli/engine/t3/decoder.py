@@ -36,6 +36,7 @@ import torch
 
 from tts_cli.engine.cpu_threads import DecodeThreads
 from tts_cli.engine.cuda_graphs import GraphedStep, bucket_length
+from tts_cli.engine.memory import fault_point
 from tts_cli.engine.sampling import SamplingParams, cfg_combine, process_logits, sample
 from tts_cli.engine.seeding import row_key
 
@@ -101,6 +102,7 @@ class BatchedDecoder:
         self.row_buckets = step_mode != "eager" if row_buckets is None else bool(row_buckets)
         # steps per graph key the step path used (in eager mode too: what graphs would use)
         self.step_shapes: Counter[tuple] = Counter()
+        self.host_checks = 0  # times the decode loop waited for the device (stop checks)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -235,7 +237,8 @@ class BatchedDecoder:
             if s + 1 == max_budget:
                 break
             if (s + 1) % self.check_every == 0 or (s + 1) in budget_steps:
-                n_live = int((~st.done).sum())  # the only host sync
+                self.host_checks += 1
+                n_live = int((~st.done).sum())  # the loop's only host sync
                 if n_live == 0:
                     break
                 n_keep = row_bucket(n_live, n_start) if self.row_buckets else n_live
@@ -263,6 +266,8 @@ class BatchedDecoder:
         for every row and comes first, so its keys and values are computed once (one row)
         and copied to all rows; padding sits between it and the prompt.
         """
+        fault_point("prefill")
+        self._graphs.device = self.device  # graphs are captured where the cache lives
         n = len(texts)
         max_text = self.hp.max_text_tokens + 2
         if max(t.numel() for t in texts) > max_text:
@@ -320,6 +325,7 @@ class BatchedDecoder:
 
     # ------------------------------------------------------------------ decode step
     def _decode(self, tok: torch.Tensor, step: int):
+        fault_point("step")
         b = self._batch
         self._tok[: b.n_chunks] = tok
         self._step.fill_(step)
