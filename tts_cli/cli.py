@@ -23,6 +23,7 @@ from tts_cli.cli_report import (
     unexpected,
     version_callback,
 )
+from tts_cli.cluster.options import RayOptions
 from tts_cli.errors import OptionError, TtsgenError
 
 logger = logging.getLogger("tts_cli")
@@ -111,6 +112,31 @@ def run(
         int | None,
         typer.Option(
             help="New takes (other seeds) of a chunk the quality checks find suspect, before it is split; 0 only reports it [default: 2].",
+            show_default=False,
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on a Ray cluster: local (start one here), auto (the one ray start made) or its address (host:6379, ray://host:10001).",
+            show_default=False,
+            metavar="ADDRESS",
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = None,
+    workers: Annotated[
+        str | None,
+        typer.Option(
+            help="With --ray: chunk workers, auto (one per GPU; 1 on a cluster without GPUs) or a number [default: auto].",
+            show_default=False,
+            rich_help_panel=JOB_PANEL,
+        ),
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None,
+        typer.Option(
+            help="With --ray: GPUs each worker holds; 0.5 puts two on a GPU, 0 runs CPU workers [default: 1 with GPUs, else 0].",
             show_default=False,
             rich_help_panel=JOB_PANEL,
         ),
@@ -472,6 +498,7 @@ def run(
         fresh=fresh,
         clean=clean,
         retries=retries,
+        ray=RayOptions.given(ray, workers, gpus_per_worker),
         output=output,
         lang=lang,
         chunk_chars=chunk_chars,

@@ -154,9 +154,6 @@ def synthesize_book(
     ``Summary`` (``yield from`` it, or catch ``StopIteration.value``). Chunks reach the
     assembler in plan order, each as soon as it and every chunk before it are stored.
     """
-    from tts_cli.engine.base import SynthesisRequest
-    from tts_cli.jobs.store import StoredChunk
-
     chunks = list(plan.chunks)
     total = len(chunks)
     keys = keys if keys is not None else [f"chunk-{c.index}" for c in chunks]
@@ -178,17 +175,7 @@ def synthesize_book(
     for k in keys:
         uses[k] = uses.get(k, 0) + 1
     stored = reused
-    todo: dict[str, SynthesisRequest] = {}
-    for c, key, i in zip(chunks, keys, range(total), strict=True):
-        if key not in have and key not in todo:  # equal chunks are spoken once
-            todo[key] = SynthesisRequest(
-                index=c.index,
-                text=c.text,
-                max_new_tokens=c.max_new_tokens,
-                language=c.language,
-                model=getattr(c, "model", None),
-                seed=None if seeds is None else seeds[i],
-            )
+    todo = chunk_requests(chunks, keys, seeds, have)
     key_of = {r.index: k for k, r in todo.items()}
     if work is not None:
         work.start(keys, total_stored=reused)
@@ -200,29 +187,13 @@ def synthesize_book(
     speech_samples = 0
     tokens = 0
     requests = list(todo.values())
-    stream = gate(requests, engine) if gate is not None else _plain(engine, requests)
+    stream = takes(engine, requests, gate)
     try:
         for take in stream:
             key = key_of.get(take.index)
             if key is None or key in have:
                 raise _bug(f"engine returned chunk {take.index}, which was not asked for")
-            reasons = tuple(getattr(take, "reasons", ()) or ())
-            action = getattr(take, "action", None)
-            first = tuple(getattr(take, "first_reasons", ()) or ())
-            if action in ("retried", "split"):  # fixed: the gate's reasons are the first take's
-                first, reasons = reasons, ()
-            store.put(
-                key,
-                StoredChunk(
-                    audio=take.audio,
-                    sample_rate_hz=sample_rate,
-                    tokens=int(take.tokens),
-                    stopped=getattr(take, "stopped", None),
-                    reasons=reasons,
-                    action=action,
-                    first_reasons=first,
-                ),
-            )
+            store.put(key, stored_take(take, sample_rate))
             have.add(key)
             made += 1
             speech_samples += len(take.audio)
@@ -268,12 +239,57 @@ def synthesize_book(
         loudness_lufs=_finite(result.integrated_lufs),
         peak_dbfs=_finite(result.peak_dbfs),
         stages=dict(engine.stage_seconds),
-        engine_stats=_jsonable(getattr(engine, "stats", {})),
+        engine_stats=jsonable_stats(getattr(engine, "stats", {})),
         models=state.models,
         chunks_synthesized=made,
         chunks_reused=reused,
         suspect_chunks=state.suspects,
         work_dir=None if work is None else str(work.path),
+    )
+
+
+def chunk_requests(chunks, keys: list[str], seeds: list[int] | None, have: set[str]) -> dict:
+    """Content key -> ``SynthesisRequest`` of each chunk not in ``have``, in plan order; equal
+    chunks (one key) are spoken once."""
+    from tts_cli.engine.base import SynthesisRequest
+
+    todo: dict = {}
+    for i, (c, key) in enumerate(zip(chunks, keys, strict=True)):
+        if key not in have and key not in todo:
+            todo[key] = SynthesisRequest(
+                index=c.index,
+                text=c.text,
+                max_new_tokens=c.max_new_tokens,
+                language=c.language,
+                model=getattr(c, "model", None),
+                seed=None if seeds is None else seeds[i],
+            )
+    return todo
+
+
+def takes(engine, requests: list, gate=None):
+    """One take per request, in request order: through the quality gate when there is one
+    (the Ray workers speak their batches through this too)."""
+    return gate(requests, engine) if gate is not None else _plain(engine, requests)
+
+
+def stored_take(take, sample_rate_hz: int):
+    """A take as the store keeps it (``StoredChunk``), with what the quality gate found."""
+    from tts_cli.jobs.store import StoredChunk
+
+    reasons = tuple(getattr(take, "reasons", ()) or ())
+    action = getattr(take, "action", None)
+    first = tuple(getattr(take, "first_reasons", ()) or ())
+    if action in ("retried", "split"):  # fixed: the gate's reasons are the first take's
+        first, reasons = reasons, ()
+    return StoredChunk(
+        audio=take.audio,
+        sample_rate_hz=sample_rate_hz,
+        tokens=int(take.tokens),
+        stopped=getattr(take, "stopped", None),
+        reasons=reasons,
+        action=action,
+        first_reasons=first,
     )
 
 
@@ -336,7 +352,7 @@ class _Assembly:
 _SCALARS = (bool, int, float, str, type(None))
 
 
-def _jsonable(stats: dict) -> dict:
+def jsonable_stats(stats: dict) -> dict:
     """Scalars, lists of scalars and dicts of those as they are; anything else as its string."""
 
     def value(v):

@@ -77,6 +77,7 @@ class ProgressView:
     ) -> None:
         self.enabled = enabled
         console = console or Console(stderr=True)
+        self._console = console
         self._plain = None
         if enabled and not console.is_terminal:
             self._plain = PlainProgress(
@@ -101,6 +102,11 @@ class ProgressView:
 
     def __exit__(self, *exc) -> None:
         self._progress.__exit__(*exc)
+
+    def print(self, line: str) -> None:
+        """A line above the bar (a finished book, in a Ray run); nothing when disabled."""
+        if self.enabled:
+            self._console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def update(self, p: RunProgress) -> None:
         if self._plain is not None:

@@ -60,6 +60,10 @@ def execute(req: RunRequest) -> dict | None:
     planned = _check_work_dirs(req, planned, failed, batch)
     if not planned:
         return report.batch_result([], failed, time.perf_counter() - started)
+    if req.ray is not None:  # the same plans, spoken by a Ray cluster's workers
+        from tts_cli.cluster.driver import run_on_ray
+
+        return run_on_ray(req, checked, planned, failed, started)
 
     # 3. the device, what the models need, checked before any of them loads; then each
     # needed model is loaded once for all the books

@@ -50,6 +50,8 @@ def check_request(req: RunRequest) -> Checked:
     if req.engine not in ENGINES:
         raise OptionError(f"unknown engine {req.engine!r}", f"use one of: {', '.join(ENGINES)}")
     check_model_choice(req.model)
+    if req.ray is not None:
+        req.ray.validate()
     warn_unused_with_stock(req)
     model_dirs = tuple(Path(d).expanduser() for d in req.model_dirs)
     # a fine-tuned folder's extra languages are valid --lang values and language-id targets
@@ -93,6 +95,10 @@ def check_request(req: RunRequest) -> Checked:
     checked = Checked(model_dirs, plan, read, generation, books, batch)
     if req.dry_run:
         return checked
+    if req.ray is not None:
+        from tts_cli.cluster.options import check_cluster_request
+
+        check_cluster_request(req)
     gate = _gate_options(req)
     assembly = _assembly_options(req, batch)
     engine = _engine_options(req)

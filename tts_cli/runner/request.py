@@ -62,6 +62,9 @@ class RunRequest:
     """``--clean``: remove the work directory after a successful run."""
     retries: int | None = None
     """``--retries N``: new takes of a suspect chunk before it is split (None: 2)."""
+    ray: object | None = None
+    """``--ray ADDRESS`` and its options (``tts_cli.cluster.options.RayOptions``); None: this
+    machine."""
 
     @property
     def inputs(self) -> list[str]:
