@@ -25,13 +25,22 @@ class ChunkWorker:
     batch retried: chunks already stored are skipped, and a chunk made twice is the same
     audio under the same key (its seed comes from its key), written atomically."""
 
-    def __init__(self, req, needed: tuple[str, ...], generation, engine_options, gate_options):
+    def __init__(
+        self, req, needed: tuple[str, ...], generation, engine_options, gate_options, threads
+    ):
+        import torch
+
         from tts_cli.engine.device import resolve_device, resolve_dtype
         from tts_cli.models.folders import resolve_folders
         from tts_cli.runner.book import quality_gate
         from tts_cli.runner.models import key_sets, make_engines
 
         self.device = resolve_device(req.device)
+        if threads and not str(self.device).startswith("cuda"):
+            # Ray sets OMP_NUM_THREADS to the CPUs a worker reserves; float sums depend on the
+            # thread count, so a CPU worker computes with the driver's one-machine count and
+            # makes the same samples as a one-machine run there
+            torch.set_num_threads(threads)
         dtype = resolve_dtype(req.dtype, self.device)
         folders = resolve_folders(list(needed), list(req.model_dirs) or None)
         self.engine = make_engines(req, folders, self.device, dtype, generation, engine_options)

@@ -88,7 +88,7 @@ def _connected(ray, req):
         yield
         return
     address = req.ray.address
-    kwargs = {"log_to_driver": False, "logging_level": logging.WARNING}
+    kwargs = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address == LOCAL:
         kwargs["include_dashboard"] = False
     try:
@@ -193,6 +193,7 @@ class _Run:
                 self.checked.generation,
                 self.checked.engine,
                 self.checked.gate,
+                _one_machine_threads(),
             )
             for i in range(self.count)
         ]
@@ -478,6 +479,14 @@ class _Run:
                 stop.book, stop.stored, stop.total = b.given.input, b.done, len(b.keys)
                 stop.work_dir = str(work_dir_of(self.req, b.given, self.checked.batch))
                 return
+
+
+def _one_machine_threads() -> int:
+    """The CPU threads a one-machine run on the driver computes with (torch's default, or
+    what OMP_NUM_THREADS says)."""
+    import torch
+
+    return torch.get_num_threads()
 
 
 def _first_line(err: BaseException) -> str:
