@@ -325,7 +325,10 @@ class _Run:
 
     def _next(self) -> None:
         ray = self.ray
-        [ref], _ = ray.wait(list(self.inflight), num_returns=1)
+        ready: list = []
+        while not ready:  # a timeout, so that a stop signal is handled within a second
+            ready, _ = ray.wait(list(self.inflight), num_returns=1, timeout=1.0)
+        ref = ready[0]
         kind, i, batch = self.inflight.pop(ref)
         try:
             out = ray.get(ref)
