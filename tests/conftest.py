@@ -116,10 +116,10 @@ def vi_model_dir() -> Path:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture()
+@pytest.fixture(autouse=True)
 def restore_logging():
     """The command configures logging and captures warnings for the process; put both back
-    so later tests in this process see logging as they left it."""
+    after every test, so a command run with -q cannot silence a later test's log checks."""
     import logging
 
     root = logging.getLogger()
