@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -116,16 +117,28 @@ def vi_model_dir() -> Path:
         shutil.rmtree(root, ignore_errors=True)
 
 
+_ROOT, _OURS = logging.getLogger(), logging.getLogger("tts_cli")
+_PRISTINE_LOGGING = (_ROOT.level, _OURS.level, tuple(_ROOT.handlers))
+
+
+def _pristine_logging() -> None:
+    _ROOT.setLevel(_PRISTINE_LOGGING[0])
+    _OURS.setLevel(_PRISTINE_LOGGING[1])
+    # pytest's own capture handlers come and go around each phase; anything else a
+    # command installed (its RichHandler) goes
+    _ROOT.handlers[:] = [
+        h
+        for h in _ROOT.handlers
+        if h in _PRISTINE_LOGGING[2] or type(h).__module__.startswith("_pytest")
+    ]
+
+
 @pytest.fixture(autouse=True)
 def restore_logging():
-    """The command configures logging and captures warnings for the process; put both back
-    after every test, so a command run with -q cannot silence a later test's log checks."""
-    import logging
-
-    root = logging.getLogger()
-    saved = (root.level, list(root.handlers), logging.getLogger("tts_cli").level)
+    """The command configures logging and captures warnings for the process: every test
+    starts and ends with logging as the session began (a -q command run in-process, even
+    by a module-scoped fixture, must not silence a later test's log checks)."""
+    _pristine_logging()
     yield
     logging.captureWarnings(False)
-    root.setLevel(saved[0])
-    root.handlers[:] = saved[1]
-    logging.getLogger("tts_cli").setLevel(saved[2])
+    _pristine_logging()
