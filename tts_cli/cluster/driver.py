@@ -262,7 +262,6 @@ class _Run:
 
     # ------------------------------------------------------------------ the run
     def go(self) -> dict:
-        from tts_cli.pipeline import Progress
         from tts_cli.progress import ProgressView
         from tts_cli.runner import report
 
@@ -272,7 +271,6 @@ class _Run:
         self.total = sum(len(b.keys) for b in self.books)
         self.to_make = sum(len(b.missing) for b in self.books)
         self.synth_start = time.perf_counter()
-        self.progress = Progress
         with ProgressView(total=self.total, enabled=not self.req.quiet) as self.view:
             try:
                 for i in range(self.count):
@@ -425,9 +423,11 @@ class _Run:
 
     # ------------------------------------------------------------------ reporting
     def _snapshot(self):
+        from tts_cli.pipeline import Progress
+
         done = sum(b.done for b in self.books)
         made = sum(b.made for b in self.books)
-        return self.progress(
+        return Progress(
             done,
             self.total,
             self.speech_seconds,
