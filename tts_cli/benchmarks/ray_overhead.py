@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tts_cli.benchmarks.common import model_folder, print_report
+
 
 def excerpt(text: str, chars: int) -> str:
     """The first paragraphs of ``text`` up to ``chars`` characters (at least one)."""
@@ -107,20 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="ttsgen-bench-model-") as tmp:
-        model = args.model_dir
-        if model is None:
-            from tts_cli.testing.checkpoint import write_checkpoint
-
-            model = Path(tmp) / "model"
-            for variant in ("english", "multilingual"):
-                write_checkpoint(model, size=args.size, seed=0, variant=variant)
+    with model_folder(args.model_dir, args.size, ("english", "multilingual")) as model:
         report = measure(args.books, model, args)
-    if args.json:
-        print(json.dumps(report))
-    else:
-        for k, v in report.items():
-            print(f"{k:22} {v}")
+    print_report(report, args.json)
     return 0
 
 

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tts_cli.benchmarks.common import model_folder, print_report
+
 
 def _command(book: Path, out: Path, model: Path, args) -> list[str]:
     cmd = [sys.executable, "-m", "tts_cli", str(book), "-o", str(out), "--model-dir", str(model)]
@@ -96,19 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="ttsgen-bench-model-") as tmp:
-        model = args.model_dir
-        if model is None:
-            from tts_cli.testing.checkpoint import write_checkpoint
-
-            model = Path(tmp) / "model"
-            write_checkpoint(model, size=args.size, seed=0)
+    with model_folder(args.model_dir, args.size) as model:
         report = measure(args.book, model, args)
-    if args.json:
-        print(json.dumps(report))
-    else:
-        for k, v in report.items():
-            print(f"{k:28} {v}")
+    print_report(report, args.json)
     return 0
 
 

@@ -343,7 +343,10 @@ class _Run:
                     "again to resume",
                 ) from None
             for j, alive in enumerate(self.alive):
-                if alive and sum(1 for k, w, _ in self.inflight.values() if w == j) < 2:
+                if (
+                    alive
+                    and sum(1 for k, w, _ in self.inflight.values() if w == j) < BATCHES_IN_FLIGHT
+                ):
                     self._feed(j)
             return
         except ray.exceptions.RayTaskError as err:
