@@ -1,6 +1,6 @@
 """``--ray``: a shelf of books on a local Ray cluster (2 CPUs, started once by this module)
 gives the one-machine batch mode's files sample for sample, through an actor killed mid-run
-and a driver killed with SIGKILL; options that cannot work are one-line errors.
+and a driver killed with SIGKILL or stopped by SIGTERM; options that cannot work are one-line errors.
 
 The workers are separate processes: they load the tiny checkpoints from their folder through
 the product's loader (nothing is monkeypatched there), and import ``tts_cli`` from this
@@ -138,7 +138,8 @@ def test_driver_and_worker_killed_mid_run_give_the_one_machine_files(
     cluster, shelf, hub_model_dir, one_machine, tmp_path
 ):
     """Three books (one French) on the cluster: the driver (a separate process joining the
-    module's cluster by address) is killed with SIGKILL once two chunks are stored; the same
+    module's cluster by address) is killed with SIGKILL once two chunks are stored, and
+    again, stopped by SIGTERM after one more chunk, exits 143 with the resume line; the same
     command again reuses every stored chunk, and its worker, killed by Ray once another chunk
     is stored, is restarted and its batch retried. The files equal the one-machine batch
     mode's sample for sample; the summary counts every chunk once."""
@@ -158,8 +159,29 @@ def test_driver_and_worker_killed_mid_run_give_the_one_machine_files(
     assert driver.poll() is None, driver.communicate()[1].decode()[-2000:]
     driver.send_signal(signal.SIGKILL)
     driver.wait(timeout=30)
-    before = _settled(tmp_path)  # the dead job's worker goes with it
-    assert 2 <= len(before) < CHUNKS - 1
+    crashed = _settled(tmp_path)  # the dead job's worker goes with it
+    assert 2 <= len(crashed) < CHUNKS - 2
+
+    # SIGTERM (a batch scheduler's stop): the resume line and exit 143 within seconds,
+    # after at least one more chunk; everything stored is kept
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "tts_cli", *args, "--ray", cluster],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    while time.monotonic() < deadline and len(stored(tmp_path)) <= len(crashed):
+        time.sleep(0.05)
+    assert driver.poll() is None, driver.communicate()[1].decode()[-2000:]
+    driver.send_signal(signal.SIGTERM)
+    sent = time.monotonic()
+    _, err = driver.communicate(timeout=60)
+    assert driver.returncode == 143, err.decode()[-2000:]
+    assert time.monotonic() - sent < 20
+    line = err.decode().strip().splitlines()[-1]
+    assert line.startswith("ttsgen: stopped by SIGTERM: ") and "run the same command again" in line
+    before = _settled(tmp_path)
+    assert crashed < before and len(before) < CHUNKS
 
     killed: list = []
     killer = threading.Thread(

@@ -91,8 +91,11 @@ def _connected(ray, req):
     kwargs = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address == LOCAL:
         kwargs["include_dashboard"] = False
+    from tts_cli.jobs import signals
+
     try:
-        ray.init(address=None if address == LOCAL else address, **kwargs)
+        with signals.kept():  # a stop signal stays a clean stop with its resume line
+            ray.init(address=None if address == LOCAL else address, **kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise DeviceError(
@@ -198,7 +201,7 @@ class _Run:
             for i in range(self.count)
         ]
         try:
-            infos = self.ray.get([w.describe.remote() for w in self.workers])
+            infos = self.ray.get(self._wait([w.describe.remote() for w in self.workers]))
         except self.ray.exceptions.RayError as err:
             raise DeviceError(
                 f"a Ray worker could not load the models: {_first_line(err)}",
@@ -262,6 +265,13 @@ class _Run:
 
     # ------------------------------------------------------------------ the run
     def go(self) -> dict:
+        """The run, with stop signals raised between Ray's calls (``signals.deferred``)."""
+        from tts_cli.jobs import signals
+
+        with signals.deferred() as self.stop:
+            return self._go()
+
+    def _go(self) -> dict:
         from tts_cli.progress import ProgressView
         from tts_cli.runner import report
 
@@ -321,12 +331,19 @@ class _Run:
         )
         self.inflight[ref] = ("book", n, None)
 
+    def _wait(self, refs: list, count: int | None = None) -> list:
+        """``count`` of ``refs`` once ready (all by default); a stop signal that came
+        meanwhile is raised within a second, here, outside Ray's native code."""
+        count = len(refs) if count is None else count
+        ready: list = []
+        while len(ready) < count:
+            self.stop.check()
+            ready, _ = self.ray.wait(refs, num_returns=count, timeout=1.0)
+        return ready
+
     def _next(self) -> None:
         ray = self.ray
-        ready: list = []
-        while not ready:  # a timeout, so that a stop signal is handled within a second
-            ready, _ = ray.wait(list(self.inflight), num_returns=1, timeout=1.0)
-        ref = ready[0]
+        ref = self._wait(list(self.inflight), 1)[0]
         kind, i, batch = self.inflight.pop(ref)
         try:
             out = ray.get(ref)

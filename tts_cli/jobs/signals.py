@@ -50,3 +50,55 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+
+
+@contextmanager
+def kept() -> Iterator[None]:
+    """The stop-signal handlers in force before the block are in force after it, whatever
+    the block installed (``ray.init`` sets a SIGTERM handler of its own, in Python and in its
+    native core worker, that would end a run with exit 1 and no resume line)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: signal.getsignal(s) for s in SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in saved.items():
+            if h is not None:
+                signal.signal(s, h)
+
+
+class Deferred:
+    """The stop signal recorded by ``deferred()``; ``check()`` raises it at a safe point."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def check(self) -> None:
+        if self.signum is not None:
+            raise Interrupted(self.signum)
+
+
+@contextmanager
+def deferred() -> Iterator[Deferred]:
+    """Within the block the stop signals are recorded, not raised: the caller raises them
+    with ``check()`` where that is safe. For code that waits inside native libraries (Ray's
+    ``ray.wait``/``ray.get``), which cannot unwind an exception raised by a handler: it
+    turns into a ``SystemError``. After a recorded signal, further ones are ignored until
+    the handlers from before the block are back, so they cannot cut the cleanup short."""
+    state = Deferred()
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+
+    def handler(signum, _frame):
+        if state.signum is None:
+            state.signum = signum
+
+    old = {s: signal.signal(s, handler) for s in SIGNALS}
+    try:
+        yield state
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h if state.signum is None else signal.SIG_IGN)
