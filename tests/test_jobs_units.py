@@ -256,3 +256,41 @@ def test_stop_signals_raise_interrupted_and_handlers_come_back(sig, code):
             signal.pause()  # the handler raises before this returns
     assert stop.value.exit_code == code and stop.value.name == signal.Signals(sig).name
     assert signal.getsignal(sig) == before
+
+
+def test_deferred_signals_wait_for_check_and_later_ones_are_ignored_while_stopping():
+    import time
+
+    from tts_cli.jobs import signals
+
+    before = signal.getsignal(signal.SIGTERM)
+    with interruptible():
+        try:
+            with signals.deferred() as state:
+                os.kill(os.getpid(), signal.SIGTERM)
+                os.kill(os.getpid(), signal.SIGINT)  # the first one recorded is kept
+                time.sleep(0.05)
+                assert state.signum == signal.SIGTERM  # nothing raised yet
+                state.check()
+            raise AssertionError("check() did not raise")
+        except Interrupted as stop:
+            caught = stop
+        os.kill(os.getpid(), signal.SIGTERM)  # while stopping: ignored, cleanup goes on
+        time.sleep(0.05)
+    assert caught.exit_code == 143 and caught.name == "SIGTERM"
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_handlers_are_kept_through_a_library_that_installs_its_own():
+    from tts_cli.jobs import signals
+
+    def ours(*_):
+        pass
+
+    old = signal.signal(signal.SIGTERM, ours)
+    try:
+        with signals.kept():
+            signal.signal(signal.SIGTERM, lambda *_: None)  # what ray.init does
+        assert signal.getsignal(signal.SIGTERM) is ours
+    finally:
+        signal.signal(signal.SIGTERM, old)
