@@ -3,6 +3,8 @@ cluster's resources (GPU clusters cannot be started here)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tts_cli.cluster.driver import _placement
@@ -54,3 +56,28 @@ def test_more_gpus_than_the_cluster_has():
 def test_each_worker_and_assembly_need_a_cpu():
     with pytest.raises(OptionError, match="4 workers need 4 CPUs and assembly one more"):
         _placement(FakeRay(CPU=4, GPU=4), RayOptions("auto", None, None))
+
+
+def test_cluster_totals_count_restarts_and_books_per_gpu():
+    from types import SimpleNamespace
+
+    from tts_cli.cluster.report import cluster_totals, overall_line, progress
+
+    books = [SimpleNamespace(done=4, made=3, reused=1), SimpleNamespace(done=2, made=2, reused=0)]
+    totals = cluster_totals(
+        address="auto",
+        workers=4,
+        gpus_per_worker=0.5,
+        info={"device": "cuda", "host": "n1"},
+        pids=[{11}, {12, 13}, {14}, {15, 16, 17}],
+        books=books,
+        speech_seconds=90.0,
+        results=[{"audio_seconds": 1800.0}, {"audio_seconds": 1800.0}],
+        wall=360.0,
+    )
+    assert totals["worker_restarts"] == 3 and totals["chunks_synthesized"] == 5
+    assert totals["audio_hours"] == 1.0 and totals["x_realtime"] == 10.0
+    assert totals["books_per_hour"] == 20.0 and totals["books_per_hour_per_gpu"] == 10.0
+    p = progress(books, 10, 7200.0, time.perf_counter() - 100.0, 5)
+    assert (p.chunks_done, p.chunks_total) == (6, 10)
+    assert overall_line(p).startswith("6/10 chunks, 2.00 h audio made, 7")

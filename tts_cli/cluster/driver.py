@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tts_cli.cluster import report as cluster_report
 from tts_cli.cluster.options import CPU_WORKERS_DEFAULT, CPUS_PER_WORKER, LOCAL, import_ray
 from tts_cli.errors import DeviceError, OptionError, TtsgenError
 
@@ -298,7 +299,17 @@ class _Run:
         wall = time.perf_counter() - self.started
         results = [r for _, r in sorted(self.results, key=lambda nr: nr[0])]
         summary = report.batch_result(results, self.failed, wall)
-        summary["cluster"] = self._totals(results, wall)
+        summary["cluster"] = cluster_report.cluster_totals(
+            address=self.req.ray.address,
+            workers=self.count,
+            gpus_per_worker=self.gpus,
+            info=self.info,
+            pids=self.pids,
+            books=self.books,
+            speech_seconds=self.speech_seconds,
+            results=results,
+            wall=wall,
+        )
         return summary
 
     def _feed(self, i: int) -> None:
@@ -427,7 +438,7 @@ class _Run:
         done = len(self.results)
         self.view.print(
             f"[{done}/{len(self.books)} books] wrote {b.given.output}: {audio / 60:.1f} min of "
-            f"audio ({b.made} chunks made{reused}) | {self._overall()}"
+            f"audio ({b.made} chunks made{reused}) | {cluster_report.overall_line(self._snapshot())}"
         )
 
     def _fail(self, numbers: set[int], err: TtsgenError) -> None:
@@ -443,53 +454,13 @@ class _Run:
 
     # ------------------------------------------------------------------ reporting
     def _snapshot(self):
-        from tts_cli.pipeline import Progress
-
-        done = sum(b.done for b in self.books)
-        made = sum(b.made for b in self.books)
-        return Progress(
-            done,
-            self.total,
-            self.speech_seconds,
-            time.perf_counter() - self.synth_start,
-            chunks_reused=sum(b.reused for b in self.books),
-            chunks_made=made,
-            chunks_to_make=self.to_make,
+        since = self.synth_start
+        return cluster_report.progress(
+            self.books, self.total, self.speech_seconds, since, self.to_make
         )
 
     def _update(self) -> None:
         self.view.update(self._snapshot())
-
-    def _overall(self) -> str:
-        p = self._snapshot()
-        eta = p.eta_seconds
-        eta_text = "-" if eta is None else f"{int(eta // 60)}:{int(eta % 60):02d}"
-        speed = f"{p.audio_seconds / p.wall_seconds:.1f}x realtime" if p.wall_seconds else "-"
-        return (
-            f"{p.chunks_done}/{p.chunks_total} chunks, {p.audio_seconds / 3600:.2f} h audio "
-            f"made, {speed}, ETA {eta_text}"
-        )
-
-    def _totals(self, results: list[dict], wall: float) -> dict:
-        audio = sum(r["audio_seconds"] for r in results)
-        hosts = {self.info["host"]}
-        totals = {
-            "address": self.req.ray.address,
-            "workers": self.count,
-            "gpus_per_worker": self.gpus,
-            "device": self.info["device"],
-            "nodes": len(hosts),
-            "worker_restarts": sum(max(0, len(p) - 1) for p in self.pids),
-            "chunks_synthesized": sum(b.made for b in self.books),
-            "speech_seconds": round(self.speech_seconds, 3),
-            "audio_hours": round(audio / 3600, 4),
-            "x_realtime": round(audio / wall, 3) if wall else None,
-            "books_per_hour": round(len(results) / wall * 3600, 2) if wall else None,
-        }
-        if self.gpus:
-            gpus = self.count * self.gpus
-            totals["books_per_hour_per_gpu"] = round(totals["books_per_hour"] / gpus, 2)
-        return totals
 
     def _mark_stop(self, stop: BaseException) -> None:
         """A stop signal: the CLI's resume line names the first unfinished book."""
