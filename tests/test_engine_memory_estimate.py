@@ -200,3 +200,28 @@ def test_reduced_precision_keeps_the_originals_in_memory_when_the_file_fails(mon
     policy.restore()
     after = tts.t3.state_dict()
     assert all(torch.equal(after[k], before[k]) for k in before)
+
+
+def test_cpu_keeps_the_originals_in_memory_when_there_is_room():
+    from engine_support import tiny_model
+
+    from tts_cli.engine.precision import ReducedPrecision, spill_originals
+
+    tts = tiny_model().tts
+    total = sum(t.nbytes for t in _originals(tts))
+    assert spill_originals(tts, "cpu", available=int(2 * total)) is False
+    assert spill_originals(tts, "cpu", available=int(2 * total) - 1) is True
+    assert spill_originals(tts, "cuda:0", available=100 * total) is True
+    before = {k: v.clone() for k, v in tts.t3.state_dict().items()}
+    originals = _originals(tts)
+    policy = ReducedPrecision(tts, torch.bfloat16, spill=False)
+    try:
+        assert policy.spilled_bytes == 0
+        assert policy.resident_bytes == total  # the model's own tensors, not copies
+        assert tts.t3.speech_head.weight.dtype == torch.bfloat16
+    finally:
+        policy.restore()
+    after = tts.t3.state_dict()
+    assert all(after[k].dtype == torch.float32 and torch.equal(after[k], before[k]) for k in before)
+    kept = {t.data_ptr() for t in originals}
+    assert tts.t3.speech_head.weight.data_ptr() in kept  # restored without a copy

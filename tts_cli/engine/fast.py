@@ -41,7 +41,7 @@ from tts_cli.engine.device import cuda_scope
 from tts_cli.engine.memory import CleanupPolicy, Offloader, fault_point, free_memory, is_oom
 from tts_cli.engine.memory_estimate import T3Geometry, fit_batch_size
 from tts_cli.engine.options import CPU_BATCH_SIZE, EngineOptions
-from tts_cli.engine.precision import ReducedPrecision, engine_dtype
+from tts_cli.engine.precision import ReducedPrecision, engine_dtype, spill_originals
 from tts_cli.engine.s3gen_batched import BatchedS3Gen
 from tts_cli.engine.sampling import SamplingParams
 from tts_cli.engine.stock import StageClock
@@ -121,7 +121,13 @@ class FastEngine:
             self.stats["voice_cache_hit"] = hit
         self.conds = conds
 
-        self._precision = ReducedPrecision(tts, self.dtype)
+        spill = self.dtype != torch.float32 and spill_originals(tts, self.device)
+        self._precision = ReducedPrecision(tts, self.dtype, spill=spill)
+        self.stats["precision_originals"] = (
+            "file"
+            if self._precision.spilled_bytes
+            else ("memory" if self._precision.resident_bytes else "none")
+        )
         self._packed: PackedLinears | None = None
         try:
             if options.cpu_packed_weights and packing_available(self.device, self.dtype):
