@@ -9,9 +9,12 @@ CPU per chunk), then per chunk the copy to the host and the Perth watermark, as 
 family's ``generate()`` applies it. Chunks come out in request order. Everything that
 differs between families is read from ``model.family`` (``tts_cli.models``).
 
-Overlap: ``synthesize`` hands each batch's host work (copy, watermark, numpy) to one
-worker thread and decodes the next batch meanwhile; at most one batch waits there, its
-errors come back to the caller, and chunks still come out in request order.
+Overlap: ``submit_batch`` decodes a batch and hands its host work (copy, watermark, numpy)
+to one worker thread, returning a future of its chunks, so the caller can decode the next
+batch meanwhile. ``synthesize`` and the quality gate (``quality.retry.gate``, the path every
+``ttsgen`` run takes) read one batch ahead this way: at most one batch waits on the worker
+while one decodes, its errors come back to the caller, and ``synthesize`` still yields in
+request order. ``finish`` (and ``close``) stop the worker.
 
 Memory policy: batches of ``batch_size`` chunks; a CUDA out-of-memory error (in T3, in
 S3Gen, in the vocoder or while capturing a graph) frees memory outside the ``except``
@@ -27,7 +30,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +89,7 @@ class FastEngine:
         self._clock = StageClock(self.stage_seconds, self.device)
         self._host_clock = StageClock(self.stage_seconds)  # the worker's: never syncs
         self.stats: dict[str, object] = {"batches": 0, "oom_retries": 0, "cleanups": 0}
+        self.stats["host_overlap"] = False  # True once host work ran on the worker thread
         self.stats.update(dtype=choice.name, dtype_reason=choice.reason)
         if memory_share != 1.0:
             self.stats["memory_share"] = round(memory_share, 3)
@@ -106,6 +110,7 @@ class FastEngine:
             )
         self._closed = False
         self._policy: CleanupPolicy | None = None
+        self._worker: ThreadPoolExecutor | None = None  # host work of submitted batches
 
     def _setup(self, tts, voice, generation, options) -> None:
         """Voice conditionals, precision, packed weights and the batched submodels."""
@@ -206,15 +211,14 @@ class FastEngine:
     def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
         """Audio for each request, in request order; batches of ``batch_size`` chunks.
 
-        Each batch's host work runs on a worker thread while the next batch decodes (see
+        Each batch's host work runs on the worker thread while the next batch decodes (see
         the module docstring)."""
         if self.generation.seed is not None:
             torch.manual_seed(self.generation.seed)
         total = len(requests) if hasattr(requests, "__len__") else None
         self.start(math.ceil(total / self.batch_size) if total else None)
         source = iter(requests)
-        waiting: deque = deque()  # futures of batches on the worker, oldest first
-        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ttsgen-host")
+        waiting: deque[Future[list[ChunkAudio]]] = deque()  # batches on the worker, oldest first
         try:
             while True:
                 batch = []
@@ -224,24 +228,24 @@ class FastEngine:
                         break
                 if not batch:
                     break
-                parts = self._decode_batch(batch)
-                waiting.append(worker.submit(self._finish_parts, parts))
+                waiting.append(self.submit_batch(batch))
                 while len(waiting) > 1:  # bounded: one batch on the worker while one decodes
                     yield from waiting.popleft().result()
             while waiting:
                 yield from waiting.popleft().result()
         finally:
-            for future in waiting:
-                future.cancel()
-            worker.shutdown(wait=True)
-            self.finish()
+            self.finish()  # stops the worker: what has not started is dropped
 
     def start(self, total_batches: int | None = None) -> None:
         """Begin a run: the cleanup policy's pace (``synthesize`` calls it)."""
         self._policy = CleanupPolicy(self.device, self.options.cleanup_every, total_batches)
 
     def finish(self) -> None:
-        """End a run: final memory cleanup and its count."""
+        """End a run: the worker stopped (batches it has not started are dropped, the one it
+        runs is waited for), final memory cleanup and its count."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.shutdown(wait=True, cancel_futures=True)
         policy = self._policy
         if policy is None:
             return
@@ -254,6 +258,17 @@ class FastEngine:
         """Audio for ``batch`` in its order; an out-of-memory error halves the batch size and
         runs the same chunks again in smaller batches (no chunk is ever skipped)."""
         return self._finish_parts(self._decode_batch(batch))
+
+    def submit_batch(self, batch: list[Request]) -> Future[list[ChunkAudio]]:
+        """Decode ``batch`` now (as ``synthesize_batch`` does) and return a future of its
+        audio: the host work runs on the worker thread while the caller goes on, say to
+        decode the next batch. The caller bounds what waits there (one batch keeps memory
+        flat); errors of the decode raise here, those of the host work from ``result()``."""
+        parts = self._decode_batch(batch)
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ttsgen-host")
+            self.stats["host_overlap"] = True
+        return self._worker.submit(self._finish_parts, parts)
 
     def _decode_batch(self, batch: list[Request]) -> list[_Decoded]:
         """The device work for ``batch``, in parts of at most ``batch_size`` chunks; an

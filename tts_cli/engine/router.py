@@ -7,6 +7,12 @@ within a window, queues them per model, runs a batch of a model when its queue i
 (or when the oldest unfinished chunk is waiting on a part-filled queue), and yields each
 chunk as soon as every chunk before it is done. Memory is bounded by the window (finished
 chunks waiting for an earlier one), never by the book.
+
+The quality gate (every ``ttsgen`` run) speaks its batches through ``submit_batch``
+instead: each model's part of a batch goes to its engine at once, and an engine that can
+finish a batch on a worker thread (``FastEngine.submit_batch``) does, so the gate can
+start the next batch before this one's host work is done. ``start`` and ``finish`` bracket
+such a run.
 """
 
 from __future__ import annotations
@@ -69,21 +75,32 @@ class RoutedEngine:
                 f"chunk {req.index} is for model {name!r}, which is not loaded"
             ) from None
 
-    def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
-        """Audio for each request in request order; each model's chunks batched together."""
+    def start(self) -> None:
+        """Begin a run: torch's RNG seeded with ``seed`` (when given), every engine started."""
         if self.seed is not None:
             import torch
 
             torch.manual_seed(self.seed)
+        for e in self.engines.values():
+            start = getattr(e, "start", None)
+            if start is not None:
+                start()
+
+    def finish(self) -> None:
+        """End a run: every engine finished (their worker threads stopped)."""
+        for e in self.engines.values():
+            finish = getattr(e, "finish", None)
+            if finish is not None:
+                finish()
+
+    def synthesize(self, requests: Iterable[Request]) -> Iterator[ChunkAudio]:
+        """Audio for each request in request order; each model's chunks batched together."""
         source = iter(requests)
         pending: deque = deque()  # requests read, in order, not yet yielded
         queues: dict[str, list] = {name: [] for name in self.engines}
         done: dict[int, ChunkAudio] = {}
         exhausted = False
-        for e in self.engines.values():
-            start = getattr(e, "start", None)
-            if start is not None:
-                start()
+        self.start()
         try:
             while True:
                 while not exhausted and len(pending) < self.window:
@@ -111,10 +128,27 @@ class RoutedEngine:
                 self.chunks[name] += len(results)
                 self.max_waiting = max(self.max_waiting, len(done))
         finally:
-            for e in self.engines.values():
-                finish = getattr(e, "finish", None)
-                if finish is not None:
-                    finish()
+            self.finish()
+
+    def submit_batch(self, batch: list[Request]) -> list[ChunkAudio] | PendingBatch:
+        """Audio for ``batch`` in its order, each model's chunks one batch of its engine.
+
+        An engine with ``submit_batch`` decodes its part now and finishes it on its worker
+        thread (``FastEngine``); the others make theirs at once. So this returns the list
+        when every part is made, else a ``PendingBatch`` whose ``result()`` is the list.
+        Chunks are matched by position: the pieces of a split chunk may share an index."""
+        groups: dict[str, list[int]] = {}
+        for position, req in enumerate(batch):
+            groups.setdefault(self._engine(req)[0], []).append(position)
+        parts = []
+        for name, positions in groups.items():
+            engine = self.engines[name]
+            reqs = [batch[p] for p in positions]
+            submit = getattr(engine, "submit_batch", None)
+            parts.append((positions, submit(reqs) if submit else engine.synthesize_batch(reqs)))
+            self.chunks[name] += len(reqs)
+        joined = PendingBatch(len(batch), parts)
+        return joined.result() if joined.made else joined
 
     def _next_batch(self, pending: deque, queues: dict[str, list]) -> str:
         """The model to run next: the oldest chunk's when its batch is full, else any model
@@ -130,3 +164,25 @@ class RoutedEngine:
     def close(self) -> None:
         for e in self.engines.values():
             e.close()
+
+
+class PendingBatch:
+    """A batch's chunks from several engines, some still finishing on worker threads:
+    ``result()`` waits for them and puts them back in the batch's order."""
+
+    def __init__(self, size: int, parts: list[tuple[list[int], object]]):
+        self.size = size
+        self.parts = parts  # (positions in the batch, their chunks or a future of them)
+
+    @property
+    def made(self) -> bool:
+        """Every part is a list already (no engine left work on a worker)."""
+        return all(isinstance(chunks, list) for _, chunks in self.parts)
+
+    def result(self) -> list[ChunkAudio]:
+        out: list = [None] * self.size
+        for positions, chunks in self.parts:
+            made = chunks if isinstance(chunks, list) else chunks.result()
+            for position, chunk in zip(positions, made, strict=True):
+                out[position] = chunk
+        return out

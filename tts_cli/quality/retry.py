@@ -8,6 +8,19 @@ and the joined take is checked. The best take by score is kept; no chunk is ever
 Batching: each ``speak`` call takes up to ``batch_size`` requests, pending retries and
 pieces first, then fresh requests, so retries of several suspect chunks share calls.
 
+Lookahead: ``speak`` may return a pending result (``result()`` gives the takes; an engine's
+``submit_batch``) instead of the takes. Then the gate speaks the next batch before it reads
+this one's takes, so the engine decodes batch k+1 while batch k's host work (copies,
+watermark) finishes and its takes are assessed; retries and pieces decided from batch k go
+into batch k+2. At most one batch waits so. A list is used at once (batch k's retries go
+into batch k+1), as before. With each request's own seed (``ttsgen`` gives every chunk and
+take one) a take does not depend on the batch it is spoken in, up to the float rounding
+that batch shapes can bring (README, Determinism).
+
+Errors: one raised while a batch is spoken comes out after the chunks of the batch before
+it, whose decode had ended, are yielded: what a caller stores is what it stored when batches
+ran one at a time. One raised while reading a batch's takes comes out at once.
+
 Order: a chunk is yielded when its final take is decided: a chunk that passes at once
 comes out with its batch, a retried one later. Callers store by ``index`` (or use
 ``in_order``).
@@ -19,6 +32,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -125,36 +139,65 @@ class _State:
 
 def gate(
     requests: Iterable[Request],
-    speak: Callable[[list[Request]], list[ChunkAudio]],
+    speak: Callable[[list[Request]], list[ChunkAudio] | PendingTakes],
     options: GateOptions | None = None,
     *,
     batch_size: int = 1,
     sample_rate_hz: int = 24000,
 ) -> Iterator[GatedChunk]:
-    """Speak ``requests`` with ``speak`` (an engine's ``synthesize_batch``), regenerating
-    suspect takes; yields one ``GatedChunk`` per request (see the module docstring)."""
+    """Speak ``requests`` with ``speak`` (an engine's ``synthesize_batch``, or its
+    ``submit_batch`` for a one-batch lookahead), regenerating suspect takes; yields one
+    ``GatedChunk`` per request (see the module docstring)."""
     options = options or GateOptions()
     options.validate()
     source = iter(requests)
     pending: deque[tuple[_State, int | None, Request]] = deque()  # (state, piece, request)
+    held = None  # (batch, pending takes): read once the next batch is on its way
     while True:
         batch = [pending.popleft() for _ in range(min(batch_size, len(pending)))]
         for req in source:
             batch.append((_State(req), None, req))
             if len(batch) >= batch_size:
                 break
-        if not batch:
+        if not batch and held is None:
             return
-        outs = speak([r for _, _, r in batch])
-        if len(outs) != len(batch):
-            raise SpeakMismatch(
-                f"engine returned {len(outs)} takes for {len(batch)} requests",
-                "report this bug; rerun with --retries 0 meanwhile",
-            )
-        for (state, piece, req), out in zip(batch, outs, strict=True):
-            done = _take(state, piece, req, out, options, sample_rate_hz, pending)
-            if done is not None:
-                yield done
+        outs = None
+        if batch:
+            try:
+                outs = speak([r for _, _, r in batch])
+            except BaseException:
+                if held is not None:  # decoded before this batch began: yield it, as before
+                    yield from _decide(*held, options, sample_rate_hz, pending)
+                raise
+        if held is not None:
+            yield from _decide(*held, options, sample_rate_hz, pending)
+            held = None
+        if batch:
+            if callable(getattr(outs, "result", None)):
+                held = (batch, outs)
+            else:
+                yield from _decide(batch, outs, options, sample_rate_hz, pending)
+
+
+class PendingTakes(Protocol):
+    """A batch being spoken (``concurrent.futures.Future`` is one)."""
+
+    def result(self) -> list[ChunkAudio]: ...
+
+
+def _decide(batch, outs, options, rate, pending) -> Iterator[GatedChunk]:
+    """Read a batch's takes; yield the chunks whose final take they decide."""
+    if callable(getattr(outs, "result", None)):
+        outs = outs.result()
+    if len(outs) != len(batch):
+        raise SpeakMismatch(
+            f"engine returned {len(outs)} takes for {len(batch)} requests",
+            "report this bug; rerun with --retries 0 meanwhile",
+        )
+    for (state, piece, req), out in zip(batch, outs, strict=True):
+        done = _take(state, piece, req, out, options, rate, pending)
+        if done is not None:
+            yield done
 
 
 def _take(state, piece, req, out, options, rate, pending) -> GatedChunk | None:

@@ -146,7 +146,12 @@ def _finish(work, status: str, keys: list[str]) -> int:
 
 def quality_gate(options):
     """``gate(requests, engine)`` for the pipeline: each chunk checked, suspect ones spoken
-    again (``--retries``) or split; None leaves every take as the engine made it."""
+    again (``--retries``) or split; None leaves every take as the engine made it.
+
+    An engine with ``submit_batch`` (``RoutedEngine``, every run's) is spoken through it, one
+    batch ahead: the next batch decodes while this one's host work finishes (see
+    ``quality.retry``); its run is started and finished around the gate, so its worker
+    threads stop however the gate ends."""
     if options is None:
         return None
     from tts_cli.quality import gate
@@ -154,6 +159,12 @@ def quality_gate(options):
     def run(requests, engine):
         inner = getattr(engine, "engines", None) or {"": engine}
         batch = sum(max(1, int(getattr(e, "batch_size", 1))) for e in inner.values())
+        submit = getattr(engine, "submit_batch", None)
+        if submit is not None:
+            chunks = gate(
+                requests, submit, options, batch_size=batch, sample_rate_hz=engine.sample_rate_hz
+            )
+            return _in_run(engine, chunks)
 
         def speak(reqs):
             # the pieces of a split chunk share its index: the engine gets them numbered
@@ -166,3 +177,16 @@ def quality_gate(options):
         )
 
     return run
+
+
+def _in_run(engine, chunks):
+    """``chunks`` with the engine's run started before the first and finished after the
+    last, or when the caller stops early, or on an error."""
+    start, finish = getattr(engine, "start", None), getattr(engine, "finish", None)
+    if start is not None:
+        start()
+    try:
+        yield from chunks
+    finally:
+        if finish is not None:
+            finish()
