@@ -133,6 +133,80 @@ def _pristine_logging() -> None:
     ]
 
 
+@pytest.fixture()
+def loads(monkeypatch, tiny_model, tiny_model_dir):
+    """The tiny checkpoint for every model, loaded once per session (in-process runs of the
+    command); counts the loads."""
+    from tts_cli.models import folders
+
+    real_resolve = folders.resolve_folders
+    monkeypatch.setattr(
+        folders,
+        "resolve_folders",
+        lambda needed, dirs=None, **kw: real_resolve(needed, [tiny_model_dir]),
+    )
+    count = []
+
+    def load(*args):
+        count.append(args)
+        return tiny_model
+
+    monkeypatch.setattr("tts_cli.engine.adapter.load_folder", load)
+    return count
+
+
+S3_BUCKET = "ttsgen-test"
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3 (moto's server on 127.0.0.1) holding the bucket ``ttsgen-test``; its name,
+    or None when moto[server] or s3fs is not installed.
+
+    Fake credentials and the endpoint are put in the environment for the session, where
+    s3fs (botocore) reads them: ttsgen passes nothing. Ray workers see only the environment
+    their raylet had at ``ray.init``, so a Ray test's cluster fixture asks for this one first.
+    """
+    try:
+        import s3fs
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        yield None
+        return
+    import socket
+
+    with socket.socket() as s:  # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{port}",
+        # never the developer's own ~/.aws
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    saved = {k: os.environ.get(k) for k in [*env, "AWS_PROFILE", "AWS_SESSION_TOKEN"]}
+    os.environ.update(env)
+    for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(k, None)
+    try:
+        s3fs.S3FileSystem.clear_instance_cache()
+        s3fs.S3FileSystem().mkdir(S3_BUCKET)
+        yield S3_BUCKET
+    finally:
+        server.stop()
+        s3fs.S3FileSystem.clear_instance_cache()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(autouse=True)
 def restore_logging():
     """The command configures logging and captures warnings for the process: every test

@@ -42,8 +42,9 @@ FAST += ["--format", "wav", "-q"]
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    """A local Ray with 2 CPUs and a small object store, for the whole module."""
+def cluster(s3_server):
+    """A local Ray with 2 CPUs and a small object store, for the whole module; started after
+    the local S3 server, whose endpoint and credentials the workers inherit."""
     saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "RAY_DEDUP_LOGS")}
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(REPO)] + ([saved["PYTHONPATH"]] if saved["PYTHONPATH"] else [])
@@ -212,7 +213,43 @@ def test_driver_and_worker_killed_mid_run_give_the_one_machine_files(
     assert totals["audio_hours"] == pytest.approx(got["audio_seconds"] / 3600, abs=1e-4)
 
 
+def test_a_book_into_an_s3_work_dir_gives_the_one_machine_file(
+    cluster, s3_server, shelf, hub_model_dir, one_machine, tmp_path
+):
+    """The work directory in S3 (moto's server): the workers store the chunks there, the
+    assembly task reads them back, and the file equals the one-machine batch mode's."""
+    if s3_server is None:
+        pytest.skip("moto[server] and s3fs are not installed")
+    import s3fs
+
+    expected, _ = one_machine
+    url = f"s3://{s3_server}/ray-{os.getpid()}-{time.monotonic_ns()}"
+    args = [shelf[0], "-o", f"{tmp_path}/", "--model-dir", hub_model_dir, *FAST, "--json"]
+    got = summary(ttsgen(*args, "--work-dir", url, "--ray", "local"))
+    assert got["books_written"] == 1 and got["exit_code"] == 0
+    assert got["chunks_synthesized"] == 3 and got["cluster"]["chunks_synthesized"] == 3
+    work = f"{url}/harbour.wav.ttsgen"
+    assert got["books"][0]["work_dir"] == work
+    audio = sf.read(tmp_path / "harbour.wav", dtype="float32")[0]
+    assert audio.shape == expected["harbour"].shape
+    assert np.array_equal(audio, expected["harbour"]), "samples differ from one machine"
+    fs = s3fs.S3FileSystem()
+    fs.invalidate_cache()
+    prefix = work.removeprefix("s3://")
+    assert len(fs.glob(f"{prefix}/chunks/*/*.chunk")) == 3
+    assert json.loads(fs.cat_file(f"{prefix}/job.json"))["status"] == "done"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["harbour.wav"]  # nothing local
+
+
 # ---------------------------------------------------------------------------- bad input
+
+
+def test_a_memory_work_dir_is_refused_on_ray(shelf, tmp_path):
+    result = ttsgen(
+        *shelf, "-o", f"{tmp_path}/", "--ray", "local", "--work-dir", "memory://x/y", expect=2
+    )
+    assert "--work-dir memory://x/y lives in this process's memory" in result.output
+    assert "Traceback" not in result.output and not list(tmp_path.iterdir())
 
 
 def test_workers_without_ray_is_an_option_error(shelf, tmp_path):

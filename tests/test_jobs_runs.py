@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-import pytest
 import soundfile as sf
 from typer.testing import CliRunner
 
@@ -30,27 +29,6 @@ FAST = ["--device", "cpu", "--max-new-tokens", "8", "--cfm-steps", "2", "--seed"
 def write_book(path: Path, sentences=SENTENCES) -> Path:
     path.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture()
-def loads(monkeypatch, tiny_model, tiny_model_dir):
-    """The tiny checkpoint for every model, loaded once per session; counts the loads."""
-    from tts_cli.models import folders
-
-    real_resolve = folders.resolve_folders
-    monkeypatch.setattr(
-        folders,
-        "resolve_folders",
-        lambda needed, dirs=None, **kw: real_resolve(needed, [tiny_model_dir]),
-    )
-    count = []
-
-    def load(*args):
-        count.append(args)
-        return tiny_model
-
-    monkeypatch.setattr("tts_cli.engine.adapter.load_folder", load)
-    return count
 
 
 def ttsgen(*args, expect: int = 0):
@@ -178,7 +156,7 @@ def test_a_full_disk_while_storing_is_one_line_and_keeps_what_is_stored(
 ):
     import errno
 
-    from tts_cli.jobs import store
+    from tts_cli.jobs import storage
 
     book, out = write_book(tmp_path / "book.txt"), tmp_path / "book.wav"
     real_replace, calls = os.replace, []
@@ -190,7 +168,7 @@ def test_a_full_disk_while_storing_is_one_line_and_keeps_what_is_stored(
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(store.os, "replace", replace)
+    monkeypatch.setattr(storage.os, "replace", replace)
     result = ttsgen(book, "-o", out, *FAST, "--batch-size", "1", expect=3)
     assert "no space left to store finished chunks" in error_line(result)
     assert not out.exists()
@@ -198,7 +176,7 @@ def test_a_full_disk_while_storing_is_one_line_and_keeps_what_is_stored(
     assert len(list((work / "chunks").glob("*/*.chunk"))) == 2
     assert not list(work.glob("chunks/*/.*.tmp"))  # the failed write left no temp file
     assert json.loads((work / "job.json").read_text())["status"] == "failed"
-    monkeypatch.setattr(store.os, "replace", real_replace)
+    monkeypatch.setattr(storage.os, "replace", real_replace)
     again = run_json(book, "-o", out, "--batch-size", "1")
     assert again["chunks_reused"] == 2 and again["chunks_synthesized"] == N - 2
 

@@ -85,10 +85,11 @@ def run(
         ),
     ] = None,
     work_dir: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="Where the job keeps its finished chunks and manifest, so that the same command resumes [default: .OUTPUT.ttsgen beside the output].",
+            help="Where the job keeps its finished chunks and manifest, so that the same command resumes: a folder, or an fsspec URL (s3://bucket/prefix, gs://..., memory://...) [default: .OUTPUT.ttsgen beside the output].",
             show_default=False,
+            metavar="PATH|URL",
             rich_help_panel=JOB_PANEL,
         ),
     ] = None,

@@ -140,10 +140,10 @@ def _placement(ray, options) -> tuple[int, float]:
 
 def _absolute(req):
     """The request with every path a worker opens made absolute (workers have another
-    working directory; a shared filesystem is mounted at the same path on every node)."""
+    working directory; a shared filesystem is mounted at the same path on every node, and a
+    ``--work-dir`` URL names the same place everywhere)."""
 
-    def absolute(p):
-        return None if p is None else Path(p).expanduser().resolve()
+    from tts_cli.jobs.storage import absolute_location as absolute  # URLs kept as they are
 
     return replace(
         req,

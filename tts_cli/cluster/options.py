@@ -3,7 +3,6 @@ any book is read or any model loads; ray itself imported only when a run needs i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from tts_cli.errors import OptionError
@@ -18,7 +17,6 @@ CPU_WORKERS_DEFAULT = 1
 #: CPUs each worker reserves (its engine's threads; the rest are for assembly tasks).
 CPUS_PER_WORKER = 1
 RAY_MISSING = "ray is not installed; pip install 'ttsgen[ray]'"
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
 
 
 class RayMissing(OptionError):
@@ -85,7 +83,8 @@ class RayOptions:
 
 
 def check_cluster_request(req) -> None:
-    """What a Ray run needs besides its options: ray, a file output, a local work folder."""
+    """What a Ray run needs besides its options: ray, a file output, a work directory that
+    every worker can reach."""
     req.ray.validate()
     import_ray()
     if req.output in (None, "-"):
@@ -93,11 +92,11 @@ def check_cluster_request(req) -> None:
             "--ray writes files: -o - (stdout) cannot be shared by workers",
             "give -o DIR/ (or an output file)",
         )
-    if req.work_dir is not None and _URL.match(str(req.work_dir)):
+    if str(req.work_dir or "").lower().startswith("memory://"):
         raise OptionError(
-            f"work directories at URLs are not supported: {req.work_dir}",
-            "give a folder that every node of the cluster mounts at the same path (NFS, a "
-            "shared disk)",
+            f"--work-dir {req.work_dir} lives in this process's memory, which Ray workers "
+            "cannot see",
+            "give a shared folder or an object-store URL (s3://bucket/prefix)",
         )
 
 

@@ -1,9 +1,11 @@
-"""Finished chunks on disk, under their content keys.
+"""Finished chunks, under their content keys, in a local folder or an object store.
 
-One file per chunk, ``chunks/<key[:2]>/<key>.chunk``: a magic line, a JSON header (sample
-count, rate, SHA-256 of the samples, what the quality gate found) and the float32 samples.
-A chunk is written to a temp file in the same folder, flushed to disk and renamed over its
-name, so a kill at any moment leaves either the whole chunk or nothing. A chunk whose
+One file (object) per chunk, ``chunks/<key[:2]>/<key>.chunk``: a magic line, a JSON header
+(sample count, rate, SHA-256 of the samples, what the quality gate found) and the float32
+samples. It is written through the work directory's ``storage.Folder``: locally to a temp
+file in the same folder, flushed to disk and renamed over its name; on an object store in
+one whole-object put. A kill at any moment leaves either the whole chunk or nothing, and
+its key fixes its content, so two writers of one chunk store the same bytes. A chunk whose
 checksum or size does not match is treated as missing (and re-rendered), never used.
 """
 
@@ -13,14 +15,13 @@ import errno
 import hashlib
 import json
 import logging
-import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from tts_cli.errors import OutputError
+from tts_cli.jobs.storage import join, open_folder
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +47,24 @@ class StoredChunk:
 
 
 class ChunkStore:
-    """Content-addressed chunk files under ``root`` (the job's ``chunks`` folder)."""
+    """Content-addressed chunk files under ``root`` (the job's ``chunks`` folder: a path, a
+    URL, or a ``storage.Folder``)."""
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, root):
+        self.folder = open_folder(root)
+        self.root = self.folder.location
+        """The folder's ``Path``, or its URL."""
         self.corrupt = 0  # stored chunks found damaged (re-rendered)
 
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.chunk"
+    @staticmethod
+    def name(key: str) -> str:
+        return f"{key[:2]}/{key}.chunk"
+
+    def path(self, key: str) -> Path | str:
+        return join(self.root, self.name(key))
 
     def __contains__(self, key: str) -> bool:
-        return self.path(key).is_file()
+        return self.folder.exists(self.name(key))
 
     def put(self, key: str, chunk: StoredChunk) -> None:
         """Store ``chunk`` under ``key`` atomically; a full disk is a one-line ``OutputError``."""
@@ -72,56 +80,42 @@ class ChunkStore:
             "action": chunk.action,
             "first_reasons": list(chunk.first_reasons),
         }
-        blob = json.dumps(header).encode() + b"\n"
-        final = self.path(key)
-        temp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
+        blob = MAGIC + json.dumps(header).encode() + b"\n" + payload
         try:
-            # never parents=True: a work directory deleted mid-run is an error, not recreated
-            self.root.mkdir(exist_ok=True)
-            final.parent.mkdir(exist_ok=True)
-            with open(temp, "wb") as f:
-                f.write(MAGIC)
-                f.write(blob)
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temp, final)
+            self.folder.write(self.name(key), blob, make_dirs=True)
         except OSError as exc:
-            _remove(temp)
-            raise _storage_error(exc, self.root) from None
-        except BaseException:
-            _remove(temp)  # a signal mid-write: no half chunk, no stray temp file
-            raise
+            raise _storage_error(exc, self.folder) from None
 
     def get(self, key: str) -> StoredChunk | None:
         """The stored chunk, or None if there is none or it is damaged (counted in
         ``corrupt``, logged, and left for ``put`` to replace)."""
-        path = self.path(key)
+        name = self.name(key)
         try:
-            data = path.read_bytes()
+            data = self.folder.read(name)
         except FileNotFoundError:
             return None
         except OSError as exc:
-            logger.warning("cannot read stored chunk %s (%s); it will be made again", path, exc)
+            logger.warning(
+                "cannot read stored chunk %s (%s); it will be made again", self.path(key), exc
+            )
             self.corrupt += 1
             return None
         chunk = _parse(data)
         if chunk is None:
-            logger.warning("stored chunk %s is damaged; it will be made again", path.name)
+            logger.warning("stored chunk %s is damaged; it will be made again", f"{key}.chunk")
             self.corrupt += 1
         return chunk
 
     def holds_any(self) -> bool:
         """Whether any chunk is stored (damaged or not)."""
-        return self.root.is_dir() and next(self.root.glob("*/*.chunk"), None) is not None
+        return self.folder.exists() and next(self.folder.names("*/*.chunk"), None) is not None
 
     def remove_temps(self) -> int:
-        """Remove temp files of writes that a kill interrupted; returns how many."""
-        n = 0
-        if self.root.is_dir():
-            for p in self.root.glob("*/.*.tmp"):
-                n += _remove(p)
-        return n
+        """Remove temp files of writes that a kill interrupted; returns how many (an object
+        store's puts leave none)."""
+        if not self.folder.uses_temp_names:
+            return 0
+        return sum(self.folder.remove(name) for name in list(self.folder.names("*/.*.tmp")))
 
 
 def _parse(data: bytes) -> StoredChunk | None:
@@ -150,27 +144,19 @@ def _parse(data: bytes) -> StoredChunk | None:
         return None
 
 
-def _remove(path: Path) -> int:
-    try:
-        os.unlink(path)
-        return 1
-    except OSError:
-        return 0
-
-
-def _storage_error(exc: OSError, root: Path) -> OutputError:
+def _storage_error(exc: OSError, folder) -> OutputError:
+    root = folder.location
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return OutputError(
             f"no space left to store finished chunks in {root}",
             "free some disk space (or move the job with --work-dir), then run the same "
             "command again: stored chunks are kept",
         )
-    if exc.errno == errno.ENOENT:
+    if exc.errno == errno.ENOENT and folder.is_local:
         return OutputError(
             f"the work directory {root.parent} disappeared during the run",
             "check the output folder still exists, then run the same command again",
         )
     return OutputError(
-        f"cannot store a finished chunk in {root}: {exc.strerror or exc}",
-        "check the work directory is writable (or move it with --work-dir)",
+        f"cannot store a finished chunk in {root}: {exc.strerror or exc}", folder.fix
     )

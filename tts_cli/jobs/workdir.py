@@ -1,30 +1,31 @@
 """A job's work directory: its chunk store, manifest and lock, beside the output.
 
-Layout of ``.<output name>.ttsgen/`` (or ``--work-dir``)::
+Layout of ``.<output name>.ttsgen/`` (or ``--work-dir``, a folder or an object-store URL)::
 
     job.json      manifest: format, book, output, the plan's chunk keys, progress
-    lock          held (flock) by the run working on it; a second run is refused
+    lock          held by the run working on it; a second run is refused
     chunks/       the chunk store (``ChunkStore``)
 
-The manifest is rewritten atomically (temp file, fsync, rename). The lock is an advisory
-``flock``: the kernel drops it when its process dies, even by ``kill -9``, so a crashed run
-never blocks the next one.
+Every file is read and written through the folder's ``storage.Folder``. The manifest is
+rewritten atomically (locally: temp file, fsync, rename; on an object store: one put). The
+lock (``locks``) is an advisory ``flock`` on a local folder, which the kernel drops when its
+process dies, even by ``kill -9``, so a crashed run never blocks the next one; on an object
+store it is a ``lock`` object renewed while the run holds it.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import json
 import logging
 import os
-import shutil
 import time
 from pathlib import Path
 
 from tts_cli.errors import OptionError, OutputError
+from tts_cli.jobs.locks import FileLock, ObjectLock
 from tts_cli.jobs.signals import Interrupted as Stop
+from tts_cli.jobs.storage import open_folder
 from tts_cli.jobs.store import ChunkStore
 
 logger = logging.getLogger(__name__)
@@ -59,28 +60,37 @@ def temp_files_of(output: Path, subtitles: Path | None = None) -> list[Path]:
 class WorkDir:
     """An open (locked) work directory; use as a context manager."""
 
-    def __init__(self, path: Path, *, book: str, output: str, fresh: bool = False):
-        self.path = Path(path).expanduser()
+    def __init__(self, path, *, book: str, output: str, fresh: bool = False):
+        self.folder = open_folder(path)
+        self.path = self.folder.location
+        """The folder's ``Path``, or the URL of an object-store prefix (``s3://b/job``)."""
         self.book = book
         self.output = output
         self.fresh = fresh
-        self.store = ChunkStore(self.path / "chunks")
-        self._lock_fd: int | None = None
+        self.store = ChunkStore(self.folder.child("chunks"))
+        local = self.folder.is_local
+        self._lock = FileLock(self.path / "lock") if local else ObjectLock(self.folder)
+        self._locked = False
         self._last_progress = 0.0
         self._manifest: dict = {}
         self._created = False  # this run made the folder (removed again if it stores nothing)
 
+    def exists(self) -> bool:
+        """Whether the work directory is there already (an earlier run made it)."""
+        try:
+            return self.folder.exists()
+        except OSError as exc:
+            raise self._unreachable(exc) from None
+
     # ---------------------------------------------------------------- open and close
     def __enter__(self) -> WorkDir:
         try:
-            self._created = not self.path.exists()
-            self.path.mkdir(parents=True, exist_ok=True)
+            self._created = not self.folder.exists()
+            self.folder.make()
         except OSError as exc:
-            raise OutputError(
-                f"cannot create the work directory {self.path}: {exc.strerror}",
-                "give a writable folder with --work-dir",
-            ) from None
-        self._lock()
+            raise self._unreachable(exc) from None
+        self._lock.acquire(self.output, self.path)
+        self._locked = True
         try:
             self._check_manifest()
             self.store.remove_temps()
@@ -94,42 +104,38 @@ class WorkDir:
         # A run that fails before it stores anything (the model will not load, say) leaves
         # no empty folder behind; a stop keeps it, since its resume line names it.
         failed = exc_type is not None and not issubclass(exc_type, (KeyboardInterrupt, Stop))
-        if failed and self._created and not self.store.holds_any():
-            shutil.rmtree(self.path, ignore_errors=True)
+        if failed and self._created:
+            try:
+                if not self.store.holds_any():
+                    self.folder.remove_tree()
+            except OSError:  # an unreachable store: the run's own error matters more
+                pass
 
-    def _lock(self) -> None:
-        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise OutputError(
-                    f"another ttsgen run (pid {holder}) is already working on "
-                    f"{self.output} (work directory {self.path})",
-                    "wait for it to finish, or write to another -o",
-                ) from None
-            raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._lock_fd = fd
+    def _unreachable(self, exc: OSError) -> OutputError:
+        if self.folder.is_local:
+            return OutputError(
+                f"cannot create the work directory {self.path}: {exc.strerror}",
+                "give a writable folder with --work-dir",
+            )
+        return OutputError(
+            f"cannot reach the work directory {self.path}: {exc.strerror or exc}",
+            self.folder.fix,
+        )
 
     def _unlock(self) -> None:
-        if self._lock_fd is not None:
-            try:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            finally:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+        if self._locked:
+            self._locked = False
+            self._lock.release()
 
     def _check_manifest(self) -> None:
         """Refuse a work directory of another layout version or of another output."""
-        path = self.path / MANIFEST
-        if not path.is_file() or self.fresh:
-            return
         try:
-            old = json.loads(path.read_text(encoding="utf-8"))
+            if self.fresh or not self.folder.exists(MANIFEST):
+                return
+        except OSError as exc:
+            raise self._unreachable(exc) from None
+        try:
+            old = json.loads(self.folder.read(MANIFEST).decode("utf-8"))
         except (OSError, ValueError):
             logger.warning("the manifest in %s is unreadable; it will be rewritten", self.path)
             return
@@ -181,25 +187,18 @@ class WorkDir:
             logger.warning("%s", err)
 
     def _write_manifest(self) -> None:
-        path = self.path / MANIFEST
-        temp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+        data = json.dumps(self._manifest, ensure_ascii=False).encode("utf-8")
         try:
-            with open(temp, "w", encoding="utf-8") as f:
-                json.dump(self._manifest, f, ensure_ascii=False)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temp, path)
+            self.folder.write(MANIFEST, data)
         except OSError as exc:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
             raise OutputError(
-                f"cannot write the job manifest in {self.path}: {exc.strerror}",
-                "check the work directory is writable and has space, then rerun",
+                f"cannot write the job manifest in {self.path}: {exc.strerror or exc}",
+                "check the work directory is writable and has space, then rerun"
+                if self.folder.is_local
+                else self.folder.fix,
             ) from None
 
     def remove(self) -> None:
         """Delete the whole work directory (``--clean`` after a successful run)."""
         self._unlock()
-        shutil.rmtree(self.path, ignore_errors=True)
+        self.folder.remove_tree()

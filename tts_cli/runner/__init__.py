@@ -108,7 +108,7 @@ def _check_work_dirs(req: RunRequest, planned: list, failed: list[dict], batch: 
     for book, plan in planned:
         try:
             work = work_of(req, book, batch)
-            if work is not None and work.path.exists():  # a new one has nothing to refuse
+            if work is not None and work.exists():  # a new one has nothing to refuse
                 with work:
                     pass
         except TtsgenError as err:

@@ -18,15 +18,16 @@ from tts_cli.runner.request import RunRequest
 logger = logging.getLogger("tts_cli.runner")
 
 
-def work_dir_of(req: RunRequest, book, batch: bool) -> Path:
-    """Where a book's chunks are stored: ``--work-dir`` (one folder per output in batch
-    mode), else beside the output."""
+def work_dir_of(req: RunRequest, book, batch: bool) -> Path | str:
+    """Where a book's chunks are stored: ``--work-dir`` (a folder or a URL; one folder per
+    output inside it in batch mode), else beside the output."""
     from tts_cli.jobs import default_work_dir
+    from tts_cli.jobs.storage import join, location_of
 
     if req.work_dir is None:
         return default_work_dir(book.output, book.input)
-    path = Path(req.work_dir).expanduser()
-    return path / f"{Path(book.output).name}.ttsgen" if batch else path
+    where = location_of(req.work_dir)
+    return join(where, f"{Path(book.output).name}.ttsgen") if batch else where
 
 
 def work_of(req: RunRequest, book, batch: bool):

@@ -52,6 +52,10 @@ def check_request(req: RunRequest) -> Checked:
     check_model_choice(req.model)
     if req.ray is not None:
         req.ray.validate()
+    if req.work_dir is not None:  # a URL's protocol is known and its package installed
+        from tts_cli.jobs.storage import check_location
+
+        check_location(req.work_dir)
     warn_unused_with_stock(req)
     model_dirs = tuple(Path(d).expanduser() for d in req.model_dirs)
     # a fine-tuned folder's extra languages are valid --lang values and language-id targets

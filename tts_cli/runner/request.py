@@ -54,8 +54,9 @@ class RunRequest:
     """``--format``: the extension of each output when ``-o`` is a folder (default m4b)."""
     output_template: str | None = None
     """``--output-template``: each output's name in the ``-o`` folder (``{stem}.{ext}``)."""
-    work_dir: Path | None = None
-    """``--work-dir``: the job's chunk store and manifest (default: beside the output)."""
+    work_dir: Path | str | None = None
+    """``--work-dir``: the job's chunk store and manifest, a folder or an fsspec URL
+    (``s3://bucket/prefix``; default: beside the output)."""
     fresh: bool = False
     """``--fresh``: make every chunk again, replacing what the store holds."""
     clean: bool = False
