@@ -50,6 +50,11 @@ def memory_fs():
     return fsspec.filesystem("memory")
 
 
+def mem(url: str) -> str:
+    """The memory filesystem's own name of a ``memory://`` URL."""
+    return "/" + url.removeprefix("memory://")
+
+
 def _chunk(n: int = 480) -> StoredChunk:
     audio = np.linspace(-0.5, 0.5, n, dtype=np.float32)
     return StoredChunk(audio=audio, sample_rate_hz=24000, tokens=7, stopped=True)
@@ -81,20 +86,20 @@ def test_a_chunk_store_in_memory_round_trips_and_refuses_damage():
     got = store.get(key)
     np.testing.assert_array_equal(got.audio, _chunk().audio)
     assert (got.tokens, got.stopped, got.sample_rate_hz) == (7, True, 24000)
-    fs, path = memory_fs(), store.path(key).removeprefix("memory://")
+    fs, path = memory_fs(), mem(store.path(key))
     good = fs.cat_file(path)
     fs.pipe_file(path, good[:-1] + bytes([good[-1] ^ 1]))  # one flipped bit
     assert store.get(key) is None and store.corrupt == 1
     assert store.remove_temps() == 0  # whole-object puts leave no temp objects
-    assert fs.find(url.removeprefix("memory://")) == [path]
+    assert fs.find(mem(url)) == [path]
     open_folder(url).remove_tree()
-    assert not fs.exists(url.removeprefix("memory://"))
+    assert not fs.exists(mem(url))
 
 
 def test_the_lock_object_refuses_a_live_run_and_takes_over_a_dead_ones(monkeypatch, caplog):
     monkeypatch.setattr(locks, "HEARTBEAT_S", 0.05)
     url = memory_url()
-    fs, lock = memory_fs(), f"{url.removeprefix('memory://')}/lock"
+    fs, lock = memory_fs(), f"{mem(url)}/lock"
     with WorkDir(url, book="book.txt", output="/x/book.m4b") as work:
         assert work.path == url and work.store.root == f"{url}/chunks"
         first = json.loads(fs.cat_file(lock))
@@ -109,7 +114,7 @@ def test_the_lock_object_refuses_a_live_run_and_takes_over_a_dead_ones(monkeypat
         assert renewed["token"] == first["token"] and renewed["renewed"] > first["renewed"]
         work.start(["k1", "k2"], total_stored=0)
     assert not fs.exists(lock)  # released
-    manifest = json.loads(fs.cat_file(f"{url.removeprefix('memory://')}/job.json"))
+    manifest = json.loads(fs.cat_file(f"{mem(url)}/job.json"))
     assert manifest["keys"] == ["k1", "k2"] and manifest["status"] == "running"
     # a run killed outright leaves its lock, no longer renewed: the next run takes it over
     dead = {"host": "gone", "pid": 1, "token": "x", "renewed": time.time() - 3600}
@@ -127,6 +132,9 @@ def test_the_lock_object_refuses_a_live_run_and_takes_over_a_dead_ones(monkeypat
 def test_unknown_protocols_and_missing_packages_are_option_errors(tmp_path, monkeypatch):
     with pytest.raises(OptionError, match=r"no filesystem is known for nosuch://"):
         check_location("nosuch://bucket/job")
+    with pytest.raises(OptionError, match=r"s3://bucket/ names a whole bucket; give a prefix"):
+        check_location("s3://bucket/")  # --clean would empty it
+    check_location("memory://job")
     book = write_book(tmp_path / "book.txt")
     result = ttsgen(book, "-o", tmp_path / "b.wav", "--work-dir", "nosuch://x/y", *FAST, expect=2)
     assert "--work-dir nosuch://x/y: no filesystem is known for nosuch://" in error_line(result)
@@ -158,7 +166,7 @@ def test_a_memory_work_dir_gives_the_local_file_resumes_and_cleans(loads, tmp_pa
     assert first["work_dir"] == url and first["chunks_synthesized"] == N
     assert first["tokens"] == local["tokens"]
     np.testing.assert_array_equal(samples(out), samples(tmp_path / "local.wav"))
-    fs, prefix = memory_fs(), url.removeprefix("memory://")
+    fs, prefix = memory_fs(), mem(url)
     assert len(fs.glob(f"{prefix}/chunks/*/*.chunk")) == N
     assert json.loads(fs.cat_file(f"{prefix}/job.json"))["status"] == "done"
     assert not fs.exists(f"{prefix}/lock")

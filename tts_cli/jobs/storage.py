@@ -82,11 +82,22 @@ def join(where: Path | str, name: str) -> Path | str:
 
 
 def check_location(value) -> None:
-    """A URL's protocol is known and its package installed: a one-line ``OptionError``
-    before anything is read or written. Nothing is contacted here."""
+    """A URL's protocol is known, its package installed, and it names a prefix inside a
+    bucket: else a one-line ``OptionError`` before anything is read or written. Nothing is
+    contacted here."""
     if not is_url(value):
         return
-    _filesystem_class(_URL.match(value).group(1).lower(), value)
+    where = location_of(value)
+    if isinstance(where, Path):
+        return
+    protocol, rest = where.split("://", 1)
+    if protocol != "memory" and "/" not in rest.strip("/"):
+        # --clean removes the work directory: never a whole bucket
+        raise OptionError(
+            f"--work-dir {value} names a whole bucket",
+            f"give a prefix inside it for the job, such as {where}/ttsgen-jobs",
+        )
+    _filesystem_class(protocol, value)
 
 
 def open_folder(location) -> Folder:
@@ -202,9 +213,10 @@ class RemoteFolder:
         """The URL (what summaries and messages name)."""
         self.atomic = atomic
         self.uses_temp_names = not atomic
+        protocol, rest = url.split("://", 1)
         self.fix = (
-            f"check that {url.split('://', 1)[0]}://{path.split('/', 1)[0]} exists and that "
-            "the credentials in the environment can write to it"
+            f"check that {protocol}://{rest.split('/', 1)[0]} exists and that the "
+            "credentials in the environment can write to it"
         )
 
     def __str__(self) -> str:
@@ -219,10 +231,10 @@ class RemoteFolder:
         return f"{self.path}/{name}" if name else self.path
 
     def exists(self, name: str = "") -> bool:
-        if name:
-            return bool(_call(self.fs.isfile, self._full(name)))
-        _call(self.fs.invalidate_cache, self.path)  # another process may have written since
-        return bool(_call(self.fs.exists, self.path))
+        full = self._full(name)
+        # a listing cached earlier is stale once another process (a Ray worker) has written
+        _call(self.fs.invalidate_cache, full)
+        return bool(_call(self.fs.isfile if name else self.fs.exists, full))
 
     def make(self) -> None:
         if not self.atomic:  # object stores have no folders (s3fs would make a bucket)

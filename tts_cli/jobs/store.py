@@ -106,6 +106,14 @@ class ChunkStore:
             self.corrupt += 1
         return chunk
 
+    def count(self, keys: list[str]) -> int:
+        """How many of ``keys`` (a plan's, with repeats) are stored: one listing on an
+        object store, where a request per key would cost minutes for a long book."""
+        if self.folder.is_local:
+            return sum(1 for k in keys if k in self)
+        names = set(self.folder.names("*/*.chunk"))
+        return sum(1 for k in keys if self.name(k) in names)
+
     def holds_any(self) -> bool:
         """Whether any chunk is stored (damaged or not)."""
         return self.folder.exists() and next(self.folder.names("*/*.chunk"), None) is not None

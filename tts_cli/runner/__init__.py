@@ -108,7 +108,9 @@ def _check_work_dirs(req: RunRequest, planned: list, failed: list[dict], batch: 
     for book, plan in planned:
         try:
             work = work_of(req, book, batch)
-            if work is not None and work.exists():  # a new one has nothing to refuse
+            # a new folder has nothing to refuse; a store is opened anyway, so that a missing
+            # bucket or credentials fail here, before the models load
+            if work is not None and (not work.folder.is_local or work.exists()):
                 with work:
                     pass
         except TtsgenError as err:

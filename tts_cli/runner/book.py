@@ -138,7 +138,7 @@ def _finish(work, status: str, keys: list[str]) -> int:
     if work is None:
         return 0
     try:
-        stored = sum(1 for k in keys if k in work.store)
+        stored = work.store.count(keys)
     except OSError:  # the work directory itself is gone
         stored = 0
     work.finish(status, stored)
