@@ -229,3 +229,18 @@ def test_an_s3_work_dir_gives_the_local_file(loads, s3_server, tmp_path):
     assert again["chunks_reused"] == N and again["chunks_synthesized"] == 0
     fs.invalidate_cache()
     assert not fs.exists(prefix) and not fs.find(prefix)  # --clean removed the prefix
+
+
+def test_a_missing_bucket_is_one_line_before_any_model_loads(loads, s3_server, tmp_path):
+    """A bucket that does not exist (or credentials that cannot write) fails when the work
+    directory is opened, before the models load: a one-line error naming the bucket, exit 3
+    (an output problem), nothing written."""
+    if s3_server is None:
+        pytest.skip("moto[server] and s3fs are not installed")
+    book = write_book(tmp_path / "book.txt")
+    url = "s3://no-such-bucket-ttsgen/job"
+    result = ttsgen(book, "-o", tmp_path / "b.wav", "--work-dir", url, *FAST, expect=3)
+    line = error_line(result)
+    assert "no-such-bucket-ttsgen" in line and "check that s3://no-such-bucket-ttsgen" in line
+    assert loads == []  # refused before any model loaded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.txt"]
