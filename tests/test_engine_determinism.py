@@ -100,3 +100,38 @@ def test_neighbours_order_and_global_rng_do_not_change_a_chunk(engine):
         assert np.array_equal(first[i].audio, other[i].audio)
     again = _run(engine, _requests([2, 5], seed_base=2000), 8)
     assert not np.array_equal(first[2].audio, again[2].audio)
+
+
+def test_a_chunk_sounds_the_same_whatever_thread_count_the_caller_runs(engine):
+    """The worker thread takes torch's thread count when it first runs an op, and the decode
+    loop's thread probe sets 1 or 2 on the caller's thread meanwhile; float sums depend on
+    that count. The engine pins its own for its work on either thread, so a caller on 1
+    thread gets the same audio, and gets its own count back."""
+    if (engine._host_threads or 0) < 2:
+        pytest.skip("needs an engine made with 2 or more threads")
+    tts = engine.model.tts
+    seen = []
+    real = tts.watermarker
+
+    class Recorder:
+        def apply_watermark(self, wav, sample_rate):
+            seen.append(torch.get_num_threads())
+            return real.apply_watermark(wav, sample_rate=sample_rate)
+
+    before = torch.get_num_threads()
+    tts.watermarker = Recorder()
+    try:
+        engine.batch_size = 8
+        alone = {c.index: c for c in engine.synthesize(_requests([1, 4]))}
+        engine.finish()  # a fresh worker thread next, made while the caller runs 1 thread
+        torch.set_num_threads(1)
+        fut = engine.submit_batch(_requests([1, 4]))
+        pinned = {c.index: c for c in fut.result()}
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+        tts.watermarker = real
+        engine.finish()
+    assert seen == [engine._host_threads] * 4
+    for i in (1, 4):
+        assert np.array_equal(pinned[i].audio, alone[i].audio), i

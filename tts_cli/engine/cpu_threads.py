@@ -11,6 +11,8 @@ times a couple of steps on each candidate, keeps the faster one, and probes agai
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 
 PROBE_STEPS = 2  # steps per candidate in a probe; only the last is timed (the first warms up)
@@ -75,3 +77,19 @@ class DecodeThreads:
             self._since_probe = 0
         else:
             self._since_probe += 1
+
+
+@contextlib.contextmanager
+def pinned_threads(n: int | None):
+    """Run the block on ``n`` intra-op threads (None: as they are), then put the calling
+    thread's count back. Counts are per thread under OpenMP; ``get_num_threads`` first makes
+    a new thread take torch's count, so that first count does not later undo the pin."""
+    before = torch.get_num_threads()
+    if n is None or n == before:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -40,6 +40,7 @@ import torch
 from tts_cli.engine import adapter
 from tts_cli.engine.base import ChunkAudio, GenerationOptions, Request
 from tts_cli.engine.cpu_linear import PackedLinears, packing_available
+from tts_cli.engine.cpu_threads import pinned_threads
 from tts_cli.engine.device import cuda_scope
 from tts_cli.engine.memory import CleanupPolicy, Offloader, fault_point, free_memory, is_oom
 from tts_cli.engine.memory_estimate import T3Geometry, fit_batch_size
@@ -63,6 +64,7 @@ class FastEngine:
 
     name = "fast"
     sample_rate_hz = adapter.SAMPLE_RATE_HZ
+    _host_threads: int | None = None  # set by __init__
 
     def __init__(
         self,
@@ -111,6 +113,9 @@ class FastEngine:
         self._closed = False
         self._policy: CleanupPolicy | None = None
         self._worker: ThreadPoolExecutor | None = None  # host work of submitted batches
+        # the worker's intra-op threads: the count the engine was made with, whatever the
+        # decode loop sets on the caller's thread meanwhile (see _host_work)
+        self._host_threads = torch.get_num_threads()
 
     def _setup(self, tts, voice, generation, options) -> None:
         """Voice conditionals, precision, packed weights and the batched submodels."""
@@ -268,7 +273,14 @@ class FastEngine:
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ttsgen-host")
             self.stats["host_overlap"] = True
-        return self._worker.submit(self._finish_parts, parts)
+        return self._worker.submit(self._host_work, parts)
+
+    def _host_work(self, parts: list[_Decoded | list[ChunkAudio]]) -> list[ChunkAudio]:
+        """``_finish_parts`` on the worker, at the engine's thread count (see ``_decode_batch``):
+        a thread otherwise takes torch's count when it first runs an op, from whatever the
+        decode loop's probe (``cpu_threads``) last set on the caller's thread."""
+        with pinned_threads(self._host_threads):
+            return self._finish_parts(parts)
 
     def _decode_batch(self, batch: list[Request]) -> list[_Decoded]:
         """The device work for ``batch``, in parts of at most ``batch_size`` chunks; an
@@ -277,7 +289,10 @@ class FastEngine:
             self.start()
         parts: list[_Decoded] = []
         pending = list(batch)
-        with cuda_scope(self.device):
+        # float sums (S3Gen, the vocoder, the watermark) depend on the thread count: 1
+        # against 2 threads moves samples by ~1e-7, which flips int16 roundings. At the
+        # engine's own count, a chunk sounds the same whatever the caller's count is.
+        with cuda_scope(self.device), pinned_threads(self._host_threads):
             while pending:
                 part = pending[: self.batch_size]
                 oom = None
