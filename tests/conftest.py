@@ -161,7 +161,7 @@ S3_BUCKET = "ttsgen-test"
 @pytest.fixture(scope="session")
 def s3_server():
     """A local S3 (moto's server on 127.0.0.1) holding the bucket ``ttsgen-test``; its name,
-    or None when moto[server] or s3fs is not installed.
+    or None when moto[s3] (with flask) or s3fs is not installed.
 
     Fake credentials and the endpoint are put in the environment for the session, where
     s3fs (botocore) reads them: ttsgen passes nothing. Ray workers see only the environment

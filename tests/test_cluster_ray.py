@@ -219,7 +219,7 @@ def test_a_book_into_an_s3_work_dir_gives_the_one_machine_file(
     """The work directory in S3 (moto's server): the workers store the chunks there, the
     assembly task reads them back, and the file equals the one-machine batch mode's."""
     if s3_server is None:
-        pytest.skip("moto[server] and s3fs are not installed")
+        pytest.skip("moto[s3], flask and s3fs are not installed (pip install -e '.[dev]')")
     import s3fs
 
     expected, _ = one_machine

@@ -186,7 +186,7 @@ def test_a_memory_work_dir_gives_the_local_file_resumes_and_cleans(loads, tmp_pa
 
 def test_an_s3_work_dir_gives_the_local_file(loads, s3_server, tmp_path):
     if s3_server is None:
-        pytest.skip("moto[server] and s3fs are not installed")
+        pytest.skip("moto[s3], flask and s3fs are not installed (pip install -e '.[dev]')")
     import s3fs
 
     a = write_book(tmp_path / "a.txt", SENTENCES[:2])
@@ -236,7 +236,7 @@ def test_a_missing_bucket_is_one_line_before_any_model_loads(loads, s3_server, t
     directory is opened, before the models load: a one-line error naming the bucket, exit 3
     (an output problem), nothing written."""
     if s3_server is None:
-        pytest.skip("moto[server] and s3fs are not installed")
+        pytest.skip("moto[s3], flask and s3fs are not installed (pip install -e '.[dev]')")
     book = write_book(tmp_path / "book.txt")
     url = "s3://no-such-bucket-ttsgen/job"
     result = ttsgen(book, "-o", tmp_path / "b.wav", "--work-dir", url, *FAST, expect=3)
