@@ -135,3 +135,47 @@ def test_a_chunk_sounds_the_same_whatever_thread_count_the_caller_runs(engine):
     assert seen == [engine._host_threads] * 4
     for i in (1, 4):
         assert np.array_equal(pinned[i].audio, alone[i].audio), i
+
+
+def test_decode_step_kernels_give_the_same_bits_on_1_and_2_threads():
+    """The decode loop's thread probe (``cpu_threads``) switches a step between 1 and 2
+    threads by timing; a chunk's tokens stay its own only if what a step computes does not
+    depend on that count. The full model's decode shapes (8 rows, bf16 where this CPU has it,
+    else float32): packed linears, one-query attention, the RMS norm's mean."""
+    from torch import nn
+
+    from tts_cli.engine.cpu_linear import PackedLinear, packing_available
+    from tts_cli.engine.device import cpu_bf16
+    from tts_cli.engine.t3.decoder import attention
+
+    dtype = torch.bfloat16 if cpu_bf16()[0] else torch.float32
+    g = torch.Generator().manual_seed(0)
+    before = torch.get_num_threads()
+
+    def on_both(fn):
+        torch.set_num_threads(1)
+        one = fn()
+        torch.set_num_threads(2)
+        two = fn()
+        torch.set_num_threads(before)
+        return one, two
+
+    shapes = [(1024, 1024), (4096, 1024), (1024, 4096), (8194, 1024)]
+    with torch.inference_mode():
+        for out_f, in_f in shapes:
+            lin = nn.Linear(in_f, out_f, bias=False, dtype=dtype)
+            if packing_available("cpu", dtype):
+                lin = PackedLinear(lin)
+            x = torch.randn(8, 1, in_f, generator=g).to(dtype)
+            one, two = on_both(lambda lin=lin, x=x: lin(x))
+            assert torch.equal(one, two), (out_f, in_f)
+        q = torch.randn(8, 16, 1, 64, generator=g).to(dtype)
+        k = torch.randn(8, 16, 300, 64, generator=g).to(dtype)
+        v = torch.randn(8, 16, 300, 64, generator=g).to(dtype)
+        mask = torch.ones(8, 1, 1, 300, dtype=torch.bool)
+        mask[:4, ..., :40] = False  # padded rows
+        one, two = on_both(lambda: attention(q, k, v, mask, 0.125))
+        assert torch.equal(one, two)
+        h = torch.randn(8, 1, 1024, generator=g).to(dtype)
+        one, two = on_both(lambda: h.float().pow(2).mean(-1, keepdim=True))
+        assert torch.equal(one, two)
